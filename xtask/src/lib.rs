@@ -1,0 +1,11 @@
+//! Project automation for pinion, as a library so its checks can be tested.
+//!
+//! - [`specs`]: the OpenAPI documents under `spec/` and the modules they become.
+//! - [`schema`]: validating JSON against a spec's schemas (OpenAPI 3.0 → JSON Schema).
+//! - [`lint`]: completeness and progenitor-compatibility checks of a spec.
+//! - [`codegen`]: generation of `crates/pinion-api` with progenitor, and the staleness check.
+
+pub mod codegen;
+pub mod lint;
+pub mod schema;
+pub mod specs;

@@ -1,0 +1,382 @@
+//! Checks that a spec is complete, self-consistent and shaped so progenitor can generate it.
+//!
+//! Every problem is reported (not just the first), each naming where it is.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::schema::{SchemaChecker, resolve};
+use crate::specs::{Operation, operations};
+
+/// Marks an operation the library implements by hand (progenitor cannot generate it).
+pub const HANDWRITTEN: &str = "x-pinion-handwritten";
+
+/// Lints one spec; returns every problem found (empty when the spec is fine).
+pub fn lint(spec: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    match spec.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.0.") => {}
+        other => problems.push(format!(
+            "openapi version must be 3.0.x (progenitor reads only 3.0), found {other:?}"
+        )),
+    }
+    check_refs(spec, spec, "#", &mut problems);
+    check_operations(spec, &mut problems);
+    check_examples(spec, &mut problems);
+    problems
+}
+
+/// Every `$ref` must be local and resolve.
+fn check_refs(spec: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+                let resolves = reference
+                    .strip_prefix('#')
+                    .is_some_and(|pointer| spec.pointer(pointer).is_some());
+                if !resolves {
+                    problems.push(format!("{at}: $ref {reference} does not resolve"));
+                }
+            }
+            for (key, child) in object {
+                check_refs(spec, child, &format!("{at}/{}", escape(key)), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_refs(spec, child, &format!("{at}/{index}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn check_operations(spec: &Value, problems: &mut Vec<String>) {
+    let mut ids: BTreeMap<&str, String> = BTreeMap::new();
+    let mut error_shapes: BTreeMap<String, String> = BTreeMap::new();
+    for op in operations(spec) {
+        let label = op.label();
+        match op.id() {
+            None => problems.push(format!("{label}: no operationId")),
+            Some(id) => {
+                if let Some(first) = ids.insert(id, label.clone()) {
+                    problems.push(format!("{label}: operationId {id} is also used by {first}"));
+                }
+            }
+        }
+        if op
+            .value
+            .get("summary")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            problems.push(format!("{label}: no summary"));
+        }
+        check_request_body(spec, &op, problems);
+        check_responses(spec, &op, &mut error_shapes, problems);
+    }
+    if error_shapes.len() > 1 {
+        let listed: Vec<String> = error_shapes
+            .iter()
+            .map(|(shape, first)| format!("{shape} (first at {first})"))
+            .collect();
+        problems.push(format!(
+            "error responses must share one schema across the spec, found: {}",
+            listed.join("; ")
+        ));
+    }
+}
+
+fn check_request_body(spec: &Value, op: &Operation<'_>, problems: &mut Vec<String>) {
+    let label = op.label();
+    let handwritten = op.value.get(HANDWRITTEN).and_then(Value::as_bool) == Some(true);
+    if op.is_multipart() && !handwritten {
+        problems.push(format!(
+            "{label}: multipart request bodies cannot be generated; mark the operation `{HANDWRITTEN}: true`"
+        ));
+    }
+    if handwritten && !op.is_multipart() {
+        problems.push(format!(
+            "{label}: `{HANDWRITTEN}` is only for multipart operations progenitor cannot generate"
+        ));
+    }
+    let Some(body) = op.value.get("requestBody") else {
+        return;
+    };
+    let body = match resolve(spec, body) {
+        Ok(body) => body,
+        Err(error) => return problems.push(format!("{label}: request body: {error}")),
+    };
+    let media_types = body
+        .get("content")
+        .and_then(Value::as_object)
+        .map_or(0, |c| c.len());
+    if media_types != 1 {
+        problems.push(format!(
+            "{label}: a request body needs exactly one media type (progenitor), found {media_types}"
+        ));
+    }
+}
+
+/// One success shape and one error shape per operation, no `default`; see
+/// progenitor's `response_types.len() <= 1` assertion.
+fn check_responses(
+    spec: &Value,
+    op: &Operation<'_>,
+    error_shapes: &mut BTreeMap<String, String>,
+    problems: &mut Vec<String>,
+) {
+    let label = op.label();
+    let Some(responses) = op.value.get("responses").and_then(Value::as_object) else {
+        return problems.push(format!("{label}: no responses"));
+    };
+    let mut success = BTreeSet::new();
+    let mut errors = BTreeSet::new();
+    for (code, response) in responses {
+        if code == "default" {
+            problems.push(format!(
+                "{label}: `default` responses are not allowed (progenitor counts them as success and error)"
+            ));
+            continue;
+        }
+        let shape = match resolve(spec, response) {
+            Ok(response) => response_shape(response),
+            Err(error) => {
+                problems.push(format!("{label}: response {code}: {error}"));
+                continue;
+            }
+        };
+        match code.chars().next() {
+            Some('2') => {
+                success.insert(shape);
+            }
+            Some('4' | '5') => {
+                errors.insert(shape);
+            }
+            _ => problems.push(format!("{label}: unexpected response code {code}")),
+        }
+    }
+    if success.is_empty() {
+        problems.push(format!("{label}: no 2xx response"));
+    }
+    if success.len() > 1 {
+        problems.push(format!(
+            "{label}: 2xx responses must share one body type, found {}",
+            success.into_iter().collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    if errors.is_empty() {
+        problems.push(format!("{label}: no error (4xx/5xx) response"));
+    }
+    if errors.len() > 1 {
+        problems.push(format!(
+            "{label}: error responses must share one body type, found {}",
+            errors.iter().cloned().collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    for shape in errors {
+        error_shapes.entry(shape).or_insert_with(|| label.clone());
+    }
+}
+
+/// A response's body kind: its media types with their schemas, or "(no body)".
+fn response_shape(response: &Value) -> String {
+    match response.get("content").and_then(Value::as_object) {
+        Some(content) if !content.is_empty() => content
+            .iter()
+            .map(|(media, body)| {
+                let schema = body.get("schema").map(Value::to_string).unwrap_or_default();
+                format!("{media} {schema}")
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => "(no body)".to_string(),
+    }
+}
+
+/// Every example (media types, parameters, headers and schemas) validates against its schema.
+fn check_examples(spec: &Value, problems: &mut Vec<String>) {
+    let checker = SchemaChecker::new(spec);
+    walk_examples(spec, spec, "#", &checker, problems);
+}
+
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "type",
+    "properties",
+    "items",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "$ref",
+    "enum",
+];
+
+fn walk_examples(
+    spec: &Value,
+    value: &Value,
+    at: &str,
+    checker: &SchemaChecker,
+    problems: &mut Vec<String>,
+) {
+    match value {
+        Value::Object(object) => {
+            if let Some(schema) = object.get("schema") {
+                // A media type, parameter or header object: examples sit beside `schema`.
+                if let Some(example) = object.get("example") {
+                    report(
+                        checker.validate(schema, example),
+                        &format!("{at}/example"),
+                        problems,
+                    );
+                }
+                if let Some(examples) = object.get("examples").and_then(Value::as_object) {
+                    for (name, example) in examples {
+                        let where_ = format!("{at}/examples/{}", escape(name));
+                        match resolve(spec, example) {
+                            Ok(example) => match example.get("value") {
+                                Some(value) => {
+                                    report(checker.validate(schema, value), &where_, problems)
+                                }
+                                None => problems.push(format!("{where_}: example has no value")),
+                            },
+                            Err(error) => problems.push(format!("{where_}: {error}")),
+                        }
+                    }
+                }
+            } else if let Some(example) = object.get("example")
+                && SCHEMA_KEYWORDS.iter().any(|k| object.contains_key(*k))
+            {
+                // A schema object with its own example.
+                let mut schema = object.clone();
+                schema.remove("example");
+                report(
+                    checker.validate(&Value::Object(schema), example),
+                    &format!("{at}/example"),
+                    problems,
+                );
+            }
+            for (key, child) in object {
+                // Example values are data, not schemas: do not look inside them.
+                if key != "example" && key != "examples" {
+                    walk_examples(
+                        spec,
+                        child,
+                        &format!("{at}/{}", escape(key)),
+                        checker,
+                        problems,
+                    );
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                walk_examples(spec, child, &format!("{at}/{index}"), checker, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn report(result: Result<(), Vec<String>>, at: &str, problems: &mut Vec<String>) {
+    if let Err(errors) = result {
+        for error in errors {
+            problems.push(format!("{at}: example does not match its schema: {error}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn minimal(op: Value) -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "paths": { "/things/{id}": { "get": op } },
+            "components": {
+                "schemas": {
+                    "Thing": { "type": "object", "required": ["id"],
+                               "properties": { "id": { "type": "string" } } },
+                    "Error": { "type": "object", "properties": { "message": { "type": "string" } } }
+                },
+                "responses": {
+                    "NotFound": { "description": "missing", "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/Error" } } } }
+                }
+            }
+        })
+    }
+
+    fn good_op() -> Value {
+        json!({
+            "operationId": "getThing",
+            "summary": "Get a thing",
+            "responses": {
+                "200": { "description": "ok", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Thing" },
+                    "example": { "id": "1" } } } },
+                "404": { "$ref": "#/components/responses/NotFound" }
+            }
+        })
+    }
+
+    #[test]
+    fn a_well_shaped_spec_passes() {
+        assert_eq!(lint(&minimal(good_op())), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_problem_is_reported() {
+        let mut op = good_op();
+        op["responses"]["200"]["content"]["application/json"]["example"] = json!({ "name": 1 });
+        op["responses"]["default"] = json!({ "description": "other" });
+        op["responses"]["500"] = json!({ "$ref": "#/components/responses/Missing" });
+        op["responses"]["401"] = json!({ "description": "text",
+            "content": { "text/plain": { "schema": { "type": "string" } } } });
+        op.as_object_mut().unwrap().remove("operationId");
+        let problems = lint(&minimal(op));
+        let text = problems.join("\n");
+        for expected in [
+            "no operationId",
+            "`default` responses are not allowed",
+            "$ref #/components/responses/Missing does not resolve",
+            "error responses must share one body type",
+            "example does not match its schema",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn multipart_operations_must_be_marked_handwritten() {
+        let mut op = good_op();
+        op["requestBody"] = json!({ "content": { "multipart/form-data": {
+            "schema": { "type": "object" } } } });
+        let problems = lint(&minimal(op.clone()));
+        assert!(
+            problems.iter().any(|p| p.contains("mark the operation")),
+            "{problems:?}"
+        );
+        op[HANDWRITTEN] = json!(true);
+        assert_eq!(lint(&minimal(op)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn mixed_success_bodies_are_refused() {
+        let mut op = good_op();
+        op["responses"]["204"] = json!({ "description": "empty" });
+        let problems = lint(&minimal(op));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("2xx responses must share")),
+            "{problems:?}"
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! `cargo xtask`: pinion's project automation.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use xtask::{codegen, lint, specs};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "pinion project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint the specs and generate `crates/pinion-api` from them with progenitor.
+    Codegen {
+        /// Generate in memory only and fail, naming the stale files, when the committed
+        /// code differs from what the specs produce.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Lint the specs only: refs, operationIds, response shapes, examples.
+    Lint,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let root = specs::repo_root();
+    match cli.command {
+        Command::Lint => {
+            let mut failed = false;
+            for target in specs::SPECS {
+                let problems = lint::lint(&target.load_value(&root)?);
+                if problems.is_empty() {
+                    println!("spec/{}: ok", target.file);
+                } else {
+                    failed = true;
+                    println!("spec/{}: {} problem(s)", target.file, problems.len());
+                    for problem in problems {
+                        println!("  {problem}");
+                    }
+                }
+            }
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Codegen { check } => {
+            let generated = codegen::generate_all(&root)?;
+            for module in &generated {
+                println!("{}", module.summary());
+            }
+            if check {
+                let stale = codegen::check(&root, &generated)?;
+                if stale.is_empty() {
+                    println!("generated code is up to date");
+                    return Ok(ExitCode::SUCCESS);
+                }
+                for file in &stale {
+                    eprintln!("stale: {}\n{}", file.path.display(), file.diff);
+                }
+                eprintln!(
+                    "{} generated file(s) are out of date with spec/: run `cargo xtask codegen` and commit the result",
+                    stale.len()
+                );
+                Ok(ExitCode::FAILURE)
+            } else {
+                let changed = codegen::write(&generated)?;
+                if changed.is_empty() {
+                    println!("generated code was already up to date");
+                }
+                for path in changed {
+                    println!("wrote {}", path.display());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    }
+}
