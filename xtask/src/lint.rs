@@ -22,6 +22,8 @@ pub fn lint(spec: &Value) -> Vec<String> {
         )),
     }
     check_refs(spec, spec, "#", &mut problems);
+    check_numeric_enums(spec, "#", &mut problems);
+    check_descriptions(spec, "#", &mut problems);
     check_operations(spec, &mut problems);
     check_examples(spec, &mut problems);
     problems
@@ -50,6 +52,89 @@ fn check_refs(spec: &Value, value: &Value, at: &str, problems: &mut Vec<String>)
         }
         _ => {}
     }
+}
+
+/// typify 0.8 writes a hand-rolled schemars-0.8 `JsonSchema` impl for integer and number
+/// enums, which does not compile against schemars 1 (nor in edition 2024). For integers,
+/// `minimum`/`maximum` say the same thing and generate plain integers.
+fn check_numeric_enums(value: &Value, at: &str, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            let numeric = matches!(
+                object.get("type").and_then(Value::as_str),
+                Some("integer" | "number")
+            );
+            if numeric && object.contains_key("enum") {
+                problems.push(format!(
+                    "{at}: numeric `enum` generates code that does not compile (typify 0.8); \
+                     use `minimum`/`maximum` (e.g. 0 and 1 for a CID version) and list the values \
+                     in the description"
+                ));
+            }
+            for (key, child) in object {
+                if key != "example" && key != "examples" {
+                    check_numeric_enums(child, &format!("{at}/{}", escape(key)), problems);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_numeric_enums(child, &format!("{at}/{index}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Descriptions become rustdoc on the generated code, where an indented block or a fence
+/// without a language is compiled and run as a Rust doctest.
+fn check_descriptions(value: &Value, at: &str, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object {
+                let here = format!("{at}/{}", escape(key));
+                match (key.as_str(), child) {
+                    ("description" | "summary", Value::String(text)) => {
+                        if let Some(problem) = doctest_hazard(text) {
+                            problems.push(format!("{here}: {problem}"));
+                        }
+                    }
+                    ("example" | "examples", _) => {}
+                    _ => check_descriptions(child, &here, problems),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_descriptions(child, &format!("{at}/{index}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn doctest_hazard(text: &str) -> Option<String> {
+    let mut previous_blank = true;
+    let mut in_fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if !in_fence && (info.trim().is_empty() || info.trim().starts_with("rust")) {
+                return Some(format!(
+                    "code fence without a language (```{info}) would run as a Rust doctest; \
+                     write ```text, ```json, ```sh …"
+                ));
+            }
+            in_fence = !in_fence;
+        } else if !in_fence && previous_blank && line.starts_with("    ") && !trimmed.is_empty() {
+            return Some(format!(
+                "indented code block `{}` would run as a Rust doctest; use a ```text fence",
+                trimmed
+            ));
+        }
+        previous_blank = line.trim().is_empty();
+    }
+    None
 }
 
 fn escape(key: &str) -> String {
@@ -365,6 +450,39 @@ mod tests {
         );
         op[HANDWRITTEN] = json!(true);
         assert_eq!(lint(&minimal(op)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn descriptions_that_would_become_doctests_are_refused() {
+        for text in [
+            "Use:\n\n    GET /x\n",
+            "```\nlet x = 1;\n```",
+            "```rust\nx\n```",
+        ] {
+            let mut op = good_op();
+            op["description"] = json!(text);
+            let problems = lint(&minimal(op));
+            assert!(
+                problems.iter().any(|p| p.contains("doctest")),
+                "{text:?}: {problems:?}"
+            );
+        }
+        let mut op = good_op();
+        op["description"] = json!("Fine:\n\n```text\nGET /x\n```\n- item\n  continued");
+        assert_eq!(lint(&minimal(op)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn numeric_enums_are_refused() {
+        let mut spec = minimal(good_op());
+        spec["components"]["schemas"]["Version"] = json!({ "type": "integer", "enum": [0, 1] });
+        let problems = lint(&spec);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("use `minimum`/`maximum`")),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -9,6 +9,9 @@ use xtask::{codegen, lint, specs};
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "pinion project automation")]
 struct Cli {
+    /// Repository root to work on (default: this checkout).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,12 +40,15 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let root = specs::repo_root();
+    let root = cli.root.unwrap_or_else(specs::repo_root);
     match cli.command {
         Command::Lint => {
             let mut failed = false;
             for target in specs::SPECS {
-                let problems = lint::lint(&target.load_value(&root)?);
+                let problems = match target.load_value(&root) {
+                    Ok(spec) => lint::lint(&spec),
+                    Err(error) => vec![format!("{error:#}")],
+                };
                 if problems.is_empty() {
                     println!("spec/{}: ok", target.file);
                 } else {
