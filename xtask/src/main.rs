@@ -27,6 +27,9 @@ enum Command {
     },
     /// Lint the specs only: refs, operationIds, response shapes, examples.
     Lint,
+    /// Run every benchmark (release builds) and print their figures; fails when a
+    /// benchmark misses its target.
+    Bench,
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,19 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.unwrap_or_else(specs::repo_root);
     match cli.command {
+        Command::Bench => {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut command = std::process::Command::new(cargo);
+            command
+                .current_dir(&root)
+                .args(["bench", "--workspace", "--benches", "--locked"]);
+            let status = command.status()?;
+            Ok(if status.success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Command::Lint => {
             let mut failed = false;
             for target in specs::SPECS {

@@ -1,0 +1,182 @@
+//! Uploaded bytes on disk. Uploads are written to a temporary file as they stream in
+//! while both CIDs (v0 and v1) are computed in the same pass, so memory stays bounded
+//! whatever the size; the file is then renamed to a name derived from its content.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use pinion_cid::{CidVersion, FileHasher, FileSummary};
+use tokio::io::AsyncWriteExt;
+
+/// A file that has been received and hashed but not yet kept.
+#[derive(Debug)]
+pub(crate) struct IngestedFile {
+    temp: tempfile::TempPath,
+    /// What IPFS reports for these bytes with CIDv0 (`ipfs add`).
+    pub(crate) v0: FileSummary,
+    /// What IPFS reports for these bytes with CIDv1 (`ipfs add --cid-version 1`).
+    pub(crate) v1: FileSummary,
+}
+
+impl IngestedFile {
+    /// The summary for `version`.
+    pub(crate) fn summary(&self, version: CidVersion) -> FileSummary {
+        match version {
+            CidVersion::V0 => self.v0,
+            CidVersion::V1 => self.v1,
+        }
+    }
+
+    /// The file's length in bytes.
+    pub(crate) fn len(&self) -> u64 {
+        self.v1.byte_len
+    }
+}
+
+/// Why an upload could not be received.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum IngestError {
+    /// The client's body stream failed (connection closed, malformed multipart…).
+    #[error("the upload was interrupted: {0}")]
+    Body(String),
+    /// The emulator could not write the bytes.
+    #[error("could not store the upload: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// The directory uploads are kept in.
+#[derive(Debug)]
+pub(crate) struct BlobStore {
+    dir: PathBuf,
+    durable: bool,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl BlobStore {
+    /// Blobs in a temporary directory removed when the emulator stops.
+    pub(crate) fn temporary() -> io::Result<Self> {
+        let temp = tempfile::Builder::new()
+            .prefix("pinion-emulator-")
+            .tempdir()?;
+        Ok(BlobStore {
+            dir: temp.path().to_owned(),
+            durable: false,
+            _temp: Some(temp),
+        })
+    }
+
+    /// Blobs kept in `dir`, synced to disk before they are recorded.
+    pub(crate) fn persistent(dir: &Path) -> io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        Ok(BlobStore {
+            dir: dir.to_owned(),
+            durable: true,
+            _temp: None,
+        })
+    }
+
+    /// Receives a file from `body`, writing it to disk and hashing it as it arrives.
+    pub(crate) async fn ingest<S, E>(&self, body: S) -> Result<IngestedFile, IngestError>
+    where
+        S: Stream<Item = Result<Bytes, E>>,
+        E: std::fmt::Display,
+    {
+        let temp = tempfile::Builder::new()
+            .prefix(".upload-")
+            .tempfile_in(&self.dir)?;
+        let (std_file, temp_path) = temp.into_parts();
+        let mut file = tokio::fs::File::from_std(std_file);
+        let mut v0 = FileHasher::new(CidVersion::V0);
+        let mut v1 = FileHasher::new(CidVersion::V1);
+        let mut body = std::pin::pin!(body);
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|error| IngestError::Body(error.to_string()))?;
+            v0.update(&chunk);
+            v1.update(&chunk);
+            file.write_all(&chunk).await?;
+        }
+        file.flush().await?;
+        if self.durable {
+            file.sync_all().await?;
+        }
+        drop(file);
+        Ok(IngestedFile {
+            temp: temp_path,
+            v0: v0.finish(),
+            v1: v1.finish(),
+        })
+    }
+
+    /// Receives a file already in memory (pinned JSON, for example).
+    pub(crate) async fn ingest_bytes(&self, bytes: Bytes) -> Result<IngestedFile, IngestError> {
+        self.ingest(futures::stream::once(async move {
+            Ok::<_, std::convert::Infallible>(bytes)
+        }))
+        .await
+    }
+
+    /// Keeps an ingested file and returns the name to find it by.
+    pub(crate) fn keep(&self, file: IngestedFile) -> io::Result<String> {
+        let name = file.v1.cid.to_string();
+        let target = self.dir.join(&name);
+        if target.exists() {
+            // Same bytes already kept; the temporary copy is removed on drop.
+            return Ok(name);
+        }
+        file.temp.persist(&target).map_err(|error| error.error)?;
+        Ok(name)
+    }
+
+    /// Where the blob called `name` is.
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn ingest_hashes_both_versions_and_keeps_by_content() {
+        let store = BlobStore::temporary().unwrap();
+        let pieces: Vec<Result<Bytes, std::convert::Infallible>> = vec![
+            Ok(Bytes::from_static(b"hello ")),
+            Ok(Bytes::from_static(b"world\n")),
+        ];
+        let file = store.ingest(futures::stream::iter(pieces)).await.unwrap();
+        assert_eq!(
+            file.v0.cid.to_string(),
+            "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"
+        );
+        assert_eq!(
+            file.v1.cid.to_string(),
+            "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"
+        );
+        assert_eq!(file.len(), 12);
+        let name = store.keep(file).unwrap();
+        assert_eq!(std::fs::read(store.path(&name)).unwrap(), b"hello world\n");
+
+        let again = store
+            .ingest_bytes(Bytes::from_static(b"hello world\n"))
+            .await
+            .unwrap();
+        assert_eq!(store.keep(again).unwrap(), name);
+    }
+
+    #[tokio::test]
+    async fn interrupted_body_is_an_error() {
+        let store = BlobStore::temporary().unwrap();
+        let pieces: Vec<Result<Bytes, &str>> = vec![Ok(Bytes::from_static(b"x")), Err("reset")];
+        let error = store
+            .ingest(futures::stream::iter(pieces))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, IngestError::Body(ref why) if why == "reset"),
+            "{error}"
+        );
+    }
+}

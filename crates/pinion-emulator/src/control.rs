@@ -1,0 +1,76 @@
+//! The emulator's own routes under `/_emulator`: health, faults and the clock at run
+//! time, plus each service's test hooks. Not part of any service's API.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use crate::Faults;
+use crate::pinata;
+use crate::service::plain;
+use crate::state::AppState;
+
+/// `/_emulator/...`.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/faults", get(get_faults).put(put_faults))
+        .route("/clock/advance", post(advance_clock))
+        .nest("/pinata", pinata::control_router())
+}
+
+async fn get_faults(State(state): State<AppState>) -> Json<Faults> {
+    Json(
+        state
+            .faults
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone(),
+    )
+}
+
+async fn put_faults(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+    let faults: Faults = match serde_json::from_slice(&body) {
+        Ok(faults) => faults,
+        Err(error) => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "the body must be JSON like {{\"error_rate_503\": 0.5, \"latency_ms\": 100}}: {error}"
+                ),
+            );
+        }
+    };
+    if let Err(why) = faults.validate() {
+        return plain(StatusCode::BAD_REQUEST, &why);
+    }
+    *state
+        .faults
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = faults.clone();
+    Json(faults).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    seconds: u64,
+}
+
+async fn advance_clock(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<Advance>(&body) {
+        Ok(advance) => {
+            state.clock.advance(Duration::from_secs(advance.seconds));
+            plain(StatusCode::OK, &crate::clock::iso(state.clock.now()))
+        }
+        Err(error) => plain(
+            StatusCode::BAD_REQUEST,
+            &format!("the body must be JSON like {{\"seconds\": 3600}}: {error}"),
+        ),
+    }
+}

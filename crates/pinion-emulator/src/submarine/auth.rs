@@ -1,0 +1,79 @@
+//! Submarine authentication: the `x-api-key` header.
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::pinata::constant_time_eq;
+use crate::secrets;
+use crate::service::pinata_error;
+use crate::state::{AppState, Table, Tx};
+use crate::store::Record;
+
+/// A Submarine ("PRIVATE API") key.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct SubmarineKey {
+    /// 32 lowercase hex characters; the row's key.
+    pub(crate) key: String,
+    pub(crate) name: String,
+    pub(crate) revoked: bool,
+    pub(crate) created_at: DateTime<Utc>,
+}
+
+impl Record for SubmarineKey {
+    const TABLE: &'static str = "submarine_keys";
+    fn key(&self) -> String {
+        self.key.clone()
+    }
+}
+
+impl Table for SubmarineKey {
+    fn rows(data: &crate::state::Data) -> &std::collections::BTreeMap<String, Self> {
+        &data.submarine.keys
+    }
+    fn rows_mut(data: &mut crate::state::Data) -> &mut std::collections::BTreeMap<String, Self> {
+        &mut data.submarine.keys
+    }
+}
+
+/// Creates (and stores) a Submarine key.
+pub(crate) fn create_key(state: &AppState, tx: &mut Tx<'_>, name: &str) -> SubmarineKey {
+    let row = SubmarineKey {
+        key: secrets::hex_string(32),
+        name: name.to_owned(),
+        revoked: false,
+        created_at: state.clock.now(),
+    };
+    tx.put(row.clone());
+    row
+}
+
+/// Authenticates the request by its `x-api-key` header: missing, unknown or revoked →
+/// 401 `INVALID_CREDENTIALS`.
+pub(crate) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<SubmarineKey, Response> {
+    let given = headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    let Some(given) = given else {
+        return Err(pinata_error(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_CREDENTIALS",
+            "The x-api-key header with your Submarine key is missing",
+        ));
+    };
+    state
+        .read(|data| {
+            data.submarine
+                .keys
+                .values()
+                .find(|key| constant_time_eq(&key.key, given))
+                .cloned()
+        })
+        .filter(|key| !key.revoked)
+        .ok_or_else(|| {
+            pinata_error(
+                StatusCode::UNAUTHORIZED,
+                "INVALID_CREDENTIALS",
+                "Invalid/expired credentials",
+            )
+        })
+}

@@ -1,0 +1,173 @@
+//! W3IPFS authentication: API key pairs with scopes, and the account's session JWT
+//! (which acts for the user, like an admin key).
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use pinion_scopes::w3ipfs::W3ipfsScopes;
+use serde::{Deserialize, Serialize};
+
+use crate::jwt::{self, JwtError};
+use crate::pinata::constant_time_eq;
+use crate::secrets;
+use crate::service::w3ipfs_error;
+use crate::state::{AppState, Table, Tx};
+use crate::store::Record;
+
+/// One API key pair of the emulated user.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct W3ipfsKey {
+    /// UUID of the key row; the row's key.
+    pub(crate) id: String,
+    pub(crate) name: String,
+    /// Base64 of 16 random bytes.
+    pub(crate) api_key: String,
+    /// Base64 of 32 random bytes.
+    pub(crate) secret_key: String,
+    pub(crate) scopes: W3ipfsScopes,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+}
+
+impl Record for W3ipfsKey {
+    const TABLE: &'static str = "w3ipfs_keys";
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+}
+
+impl Table for W3ipfsKey {
+    fn rows(data: &crate::state::Data) -> &std::collections::BTreeMap<String, Self> {
+        &data.w3ipfs.keys
+    }
+    fn rows_mut(data: &mut crate::state::Data) -> &mut std::collections::BTreeMap<String, Self> {
+        &mut data.w3ipfs.keys
+    }
+}
+
+/// The name of the key every account has and cannot delete.
+pub(crate) const DEFAULT_KEY_NAME: &str = "Default";
+
+/// Creates (and stores) a key pair.
+pub(crate) fn create_key(
+    state: &AppState,
+    tx: &mut Tx<'_>,
+    name: &str,
+    scopes: W3ipfsScopes,
+) -> W3ipfsKey {
+    let now = state.clock.now();
+    let row = W3ipfsKey {
+        id: secrets::uuid(),
+        name: name.to_owned(),
+        api_key: secrets::base64_of::<16>(),
+        secret_key: secrets::base64_of::<32>(),
+        scopes,
+        created_at: now,
+        updated_at: now,
+    };
+    tx.put(row.clone());
+    row
+}
+
+/// Claims of a W3IPFS session token (`exp`, `iat`, `nbf`, `sub`; reference §3.1).
+#[derive(Serialize, Deserialize)]
+pub(crate) struct SessionClaims {
+    pub(crate) sub: String,
+    pub(crate) iat: i64,
+    pub(crate) nbf: i64,
+    pub(crate) exp: i64,
+}
+
+/// Issues a session JWT for the user, valid for `lifetime`.
+pub(crate) fn session_token(state: &AppState, user_id: &str, lifetime: chrono::Duration) -> String {
+    let now = state.clock.unix_seconds();
+    jwt::sign(
+        state.jwt_secret(),
+        &SessionClaims {
+            sub: user_id.to_owned(),
+            iat: now,
+            nbf: now,
+            exp: now + lifetime.num_seconds(),
+        },
+    )
+}
+
+/// Who a request authenticated as.
+pub(crate) enum Caller {
+    /// The user's session JWT: acts for the user with every right.
+    Session,
+    /// An API key pair.
+    Key(W3ipfsKey),
+}
+
+impl Caller {
+    /// The key, when the request used one.
+    pub(crate) fn key(&self) -> Option<&W3ipfsKey> {
+        match self {
+            Caller::Session => None,
+            Caller::Key(key) => Some(key),
+        }
+    }
+}
+
+fn unauthorized(message: &str) -> Response {
+    w3ipfs_error(StatusCode::UNAUTHORIZED, message)
+}
+
+/// Authenticates the request and checks it may run `operation_id` (an operationId of
+/// `spec/w3ipfs.yaml`).
+///
+/// No credentials → 401 "You are not logged in"; a bad token or key pair → 401; a key
+/// without the scope → 403.
+pub(crate) fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    operation_id: &str,
+) -> Result<Caller, Response> {
+    let requirement = pinion_scopes::w3ipfs::requirement(operation_id)
+        .unwrap_or_else(|| panic!("{operation_id} is not an operation of spec/w3ipfs.yaml"));
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let (Some(api_key), Some(secret)) = (header("pinning_api_key"), header("pinning_secret_key"))
+    {
+        let key = state
+            .read(|data| {
+                data.w3ipfs
+                    .keys
+                    .values()
+                    .find(|k| k.api_key == api_key)
+                    .cloned()
+            })
+            .filter(|key| constant_time_eq(&key.secret_key, secret))
+            .ok_or_else(|| unauthorized("Invalid API key or secret key"))?;
+        if !key.scopes.satisfies(requirement) {
+            return Err(w3ipfs_error(
+                StatusCode::FORBIDDEN,
+                &format!("This API key does not have the scope needed for {operation_id}"),
+            ));
+        }
+        return Ok(Caller::Key(key));
+    }
+    if let Some(authorization) = header("authorization") {
+        let token = authorization
+            .strip_prefix("Bearer ")
+            .or_else(|| authorization.strip_prefix("bearer "))
+            .unwrap_or(authorization)
+            .trim();
+        let claims: SessionClaims =
+            jwt::verify(state.jwt_secret(), token).map_err(|error| match error {
+                JwtError::Malformed => {
+                    unauthorized("validate: token contains an invalid number of segments")
+                }
+                JwtError::Invalid => unauthorized("validate: signature is invalid"),
+            })?;
+        let meta = state.meta();
+        if claims.sub != meta.w3ipfs_user_id {
+            return Err(unauthorized("validate: signature is invalid"));
+        }
+        if claims.exp <= state.clock.unix_seconds() {
+            return Err(unauthorized("validate: Token is expired"));
+        }
+        return Ok(Caller::Session);
+    }
+    Err(unauthorized("You are not logged in"))
+}

@@ -1,0 +1,64 @@
+//! The W3IPFS API (`spec/w3ipfs.yaml`), served under `/w3ipfs/api` on a plain address
+//! and on the W3IPFS hosts (paths under `/api`).
+
+mod auth;
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use pinion_api::w3ipfs::types as wire;
+use pinion_scopes::w3ipfs::W3ipfsScopes;
+
+pub(crate) use auth::{Caller, DEFAULT_KEY_NAME, W3ipfsKey, authorize, create_key, session_token};
+
+use crate::state::{AppState, Data, Tx, load_table};
+use crate::store::Store;
+use crate::{EmulatorError, W3ipfsAdmin};
+
+/// W3IPFS's rows.
+#[derive(Default)]
+pub(crate) struct W3ipfsData {
+    /// API keys by id.
+    pub(crate) keys: BTreeMap<String, W3ipfsKey>,
+}
+
+/// Loads W3IPFS's stored rows.
+pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {
+    load_table::<W3ipfsKey>(store, data)?;
+    Ok(())
+}
+
+/// How long the provisioned session JWT stays valid.
+const ADMIN_SESSION_DAYS: i64 = 3650;
+
+/// Creates the undeletable `Default` admin key and a long-lived session JWT.
+pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>, user_id: &str) -> W3ipfsAdmin {
+    let key = create_key(state, tx, DEFAULT_KEY_NAME, W3ipfsScopes::admin());
+    W3ipfsAdmin {
+        api_key: key.api_key,
+        secret_key: key.secret_key,
+        jwt: session_token(state, user_id, chrono::Duration::days(ADMIN_SESSION_DAYS)),
+    }
+}
+
+/// Every route of `spec/w3ipfs.yaml`, paths as in the spec without trailing slashes
+/// (the edge strips them).
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/apiKeys/testAuthentication", get(test_authentication))
+}
+
+/// `GET /apiKeys/testAuthentication`.
+async fn test_authentication(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(refused) = authorize(&state, &headers, "testAuthentication") {
+        return refused;
+    }
+    Json(wire::TestAuthenticationResponse {
+        message: "Congratulations! You are communicating with the Web3 IPFS API!".into(),
+        status: Some("success".into()),
+    })
+    .into_response()
+}

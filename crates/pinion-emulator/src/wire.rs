@@ -1,0 +1,219 @@
+//! Wire tolerance and routing: which service a request is for (by `Host`, or by path
+//! prefix on a plain address), and one canonical path for the router whatever the
+//! client sent (absolute-form targets, double and trailing slashes, `/v3/data/*`).
+
+use axum::http::Uri;
+use axum::http::uri::PathAndQuery;
+
+use crate::service::ServiceKind;
+
+/// The W3IPFS API hosts, production and historical (paths start with `/api`).
+pub const W3IPFS_HOSTS: [&str; 4] = [
+    "api.w3ipfs.aioz.network",
+    "api.aiozpin.network",
+    "api.w3ipfs.storage",
+    "api-ipfs.attoaioz.cyou",
+];
+
+/// The path a client puts in front of the spec paths on a plain address, per service.
+pub const PINATA_PREFIX: &str = "/pinata";
+/// See [`PINATA_PREFIX`].
+pub const SUBMARINE_PREFIX: &str = "/submarine/api/v1";
+/// See [`PINATA_PREFIX`].
+pub const W3IPFS_PREFIX: &str = "/w3ipfs/api";
+/// See [`PINATA_PREFIX`]; gateway paths are `/gateway/ipfs/<cid>[/path]`.
+pub const GATEWAY_PREFIX: &str = "/gateway";
+
+/// Decides the service of a request and rewrites its URI to the router's canonical
+/// form `/<service>/<path>?<query>`. Returns `None` (URI untouched apart from slash
+/// clean-up) when nothing matches.
+pub(crate) fn route(uri: &Uri, host_header: Option<&str>) -> (Option<ServiceKind>, Uri) {
+    let host = uri
+        .host()
+        .or_else(|| host_header.map(|h| h.rsplit_once(':').map_or(h, |(name, _)| name)))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let path = clean_path(uri.path());
+
+    let (service, rest) = match by_host(&host, &path).or_else(|| by_prefix(&path)) {
+        Some((service, rest)) => (Some(service), rest),
+        None => (None, path),
+    };
+    let rest = match service {
+        Some(ServiceKind::Pinata) => pinata_aliases(&rest),
+        _ => rest,
+    };
+    let new_path = match service {
+        Some(service) if rest == "/" => service.prefix().to_owned(),
+        Some(service) => format!("{}{rest}", service.prefix()),
+        None => rest,
+    };
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{new_path}?{query}"),
+        None => new_path,
+    };
+    let uri = PathAndQuery::try_from(path_and_query)
+        .map(Uri::from)
+        .unwrap_or_else(|_| uri.clone());
+    (service, uri)
+}
+
+fn by_host(host: &str, path: &str) -> Option<(ServiceKind, String)> {
+    if host == "api.pinata.cloud" {
+        return Some((ServiceKind::Pinata, path.to_owned()));
+    }
+    if host == "managed.mypinata.cloud" {
+        let rest = strip(path, "/api/v1").or_else(|| strip(path, "/api/v2"))?;
+        return Some((ServiceKind::Submarine, rest));
+    }
+    if W3IPFS_HOSTS.contains(&host) {
+        return Some((ServiceKind::W3ipfs, strip(path, "/api")?));
+    }
+    if host.ends_with(".mypinata.cloud") || host == "gateway.pinata.cloud" {
+        return Some((ServiceKind::Gateway, path.to_owned()));
+    }
+    None
+}
+
+fn by_prefix(path: &str) -> Option<(ServiceKind, String)> {
+    [
+        (ServiceKind::Pinata, PINATA_PREFIX),
+        (ServiceKind::Submarine, SUBMARINE_PREFIX),
+        (ServiceKind::W3ipfs, W3IPFS_PREFIX),
+        (ServiceKind::Gateway, GATEWAY_PREFIX),
+        (ServiceKind::Control, "/_emulator"),
+    ]
+    .into_iter()
+    .find_map(|(service, prefix)| strip(path, prefix).map(|rest| (service, rest)))
+}
+
+/// `path` without `prefix` when it starts with it at a segment boundary; "/" when
+/// nothing is left.
+fn strip(path: &str, prefix: &str) -> Option<String> {
+    let rest = path.strip_prefix(prefix)?;
+    if rest.is_empty() {
+        Some("/".to_owned())
+    } else if rest.starts_with('/') {
+        Some(rest.to_owned())
+    } else {
+        None
+    }
+}
+
+/// Pinata's `/v3/data/*` aliases of the legacy `/data/*` routes.
+fn pinata_aliases(path: &str) -> String {
+    match path.strip_prefix("/v3/data/") {
+        Some(rest) => format!("/data/{rest}"),
+        None => path.to_owned(),
+    }
+}
+
+/// Collapses repeated slashes and drops a trailing one (`//a//b/` → `/a/b`).
+fn clean_path(path: &str) -> String {
+    let mut clean = String::with_capacity(path.len() + 1);
+    for segment in path.split('/').filter(|segment| !segment.is_empty()) {
+        clean.push('/');
+        clean.push_str(segment);
+    }
+    if clean.is_empty() {
+        clean.push('/');
+    }
+    clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routed(uri: &str, host: Option<&str>) -> (Option<ServiceKind>, String) {
+        let (service, uri) = route(&uri.parse().unwrap(), host);
+        (service, uri.to_string())
+    }
+
+    #[test]
+    fn plain_addresses_route_by_prefix() {
+        assert_eq!(
+            routed("/pinata/data/pinList?status=pinned", Some("127.0.0.1:8080")),
+            (
+                Some(ServiceKind::Pinata),
+                "/pinata/data/pinList?status=pinned".into()
+            )
+        );
+        assert_eq!(
+            routed("/submarine/api/v1/content/abc", Some("localhost")),
+            (
+                Some(ServiceKind::Submarine),
+                "/submarine/content/abc".into()
+            )
+        );
+        assert_eq!(
+            routed("/w3ipfs/api/pinning/pins/", None),
+            (Some(ServiceKind::W3ipfs), "/w3ipfs/pinning/pins".into())
+        );
+        assert_eq!(
+            routed("/gateway/ipfs/Qm/a.txt", None),
+            (Some(ServiceKind::Gateway), "/gateway/ipfs/Qm/a.txt".into())
+        );
+        assert_eq!(routed("/elsewhere", None), (None, "/elsewhere".into()));
+        assert_eq!(routed("/pinataX", None), (None, "/pinataX".into()));
+    }
+
+    #[test]
+    fn real_hosts_route_by_host() {
+        assert_eq!(
+            routed("/pinning/pinJSONToIPFS", Some("api.pinata.cloud")),
+            (
+                Some(ServiceKind::Pinata),
+                "/pinata/pinning/pinJSONToIPFS".into()
+            )
+        );
+        assert_eq!(
+            routed("/api/v1/auth/content/jwt", Some("managed.mypinata.cloud")),
+            (
+                Some(ServiceKind::Submarine),
+                "/submarine/auth/content/jwt".into()
+            )
+        );
+        assert_eq!(
+            routed("/api/apiKeys/", Some("api.w3ipfs.aioz.network:443")),
+            (Some(ServiceKind::W3ipfs), "/w3ipfs/apiKeys".into())
+        );
+        assert_eq!(
+            routed("/ipfs/Qm?accessToken=x", Some("mygw.mypinata.cloud")),
+            (
+                Some(ServiceKind::Gateway),
+                "/gateway/ipfs/Qm?accessToken=x".into()
+            )
+        );
+    }
+
+    #[test]
+    fn absolute_form_uses_its_authority() {
+        assert_eq!(
+            routed(
+                "http://api.pinata.cloud/data/testAuthentication",
+                Some("127.0.0.1")
+            ),
+            (
+                Some(ServiceKind::Pinata),
+                "/pinata/data/testAuthentication".into()
+            )
+        );
+    }
+
+    #[test]
+    fn slashes_and_aliases_are_normalised() {
+        assert_eq!(
+            routed("//pinata//v3/data/pinList/", None),
+            (Some(ServiceKind::Pinata), "/pinata/data/pinList".into())
+        );
+        assert_eq!(
+            routed("/pinata/v3/pinata/keys", None),
+            (Some(ServiceKind::Pinata), "/pinata/v3/pinata/keys".into())
+        );
+        assert_eq!(
+            routed("/w3ipfs/api", None),
+            (Some(ServiceKind::W3ipfs), "/w3ipfs".into())
+        );
+    }
+}

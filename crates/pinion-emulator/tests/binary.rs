@@ -1,0 +1,147 @@
+//! The `pinion-emulator` binary: start-up output, `--credentials-out`, `--state-dir`.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{http, json};
+use pinion_emulator::AdminCredentials;
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(args: &[&str]) -> Running {
+    let child = Command::new(env!("CARGO_BIN_EXE_pinion-emulator"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    Running(child)
+}
+
+fn wait_for(path: &std::path::Path) -> AdminCredentials {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return serde_json::from_str(&text).expect("the credentials file is complete JSON");
+        }
+        assert!(Instant::now() < deadline, "no credentials file after 30 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[tokio::test]
+async fn prints_base_urls_and_writes_credentials_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("creds.json");
+    let mut running = spawn(&["--port", "0", "--credentials-out", out.to_str().unwrap()]);
+    let credentials = wait_for(&out);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let raw: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    for (service, fields) in [
+        ("pinata", &["base_url", "jwt", "api_key", "api_secret"][..]),
+        ("submarine", &["base_url", "api_key", "gateway_url"][..]),
+        ("w3ipfs", &["base_url", "api_key", "secret_key", "jwt"][..]),
+    ] {
+        for field in fields {
+            assert!(
+                raw[service][field].is_string(),
+                "{service}.{field} missing in {raw}"
+            );
+        }
+    }
+    assert!(credentials.pinata.base_url.ends_with("/pinata"));
+    assert!(
+        credentials
+            .submarine
+            .base_url
+            .ends_with("/submarine/api/v1")
+    );
+    assert!(credentials.w3ipfs.base_url.ends_with("/w3ipfs/api"));
+
+    let stdout = running.0.stdout.take().unwrap();
+    let first_lines: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(5)
+        .map(Result::unwrap)
+        .collect();
+    assert!(first_lines[0].starts_with("pinion emulator listening on http://127.0.0.1:"));
+    assert!(
+        first_lines
+            .iter()
+            .any(|l| l.contains(&credentials.w3ipfs.base_url))
+    );
+
+    let answer = http()
+        .get(format!(
+            "{}/data/testAuthentication",
+            credentials.pinata.base_url
+        ))
+        .bearer_auth(&credentials.pinata.jwt)
+        .send()
+        .await
+        .unwrap();
+    json(answer, 200).await;
+}
+
+#[tokio::test]
+async fn state_dir_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let out = dir.path().join("creds.json");
+    let args = [
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--credentials-out",
+        out.to_str().unwrap(),
+    ];
+    let first = spawn(&args);
+    let before = wait_for(&out);
+    drop(first); // SIGKILL
+    std::fs::remove_file(&out).unwrap();
+    let _second = spawn(&args);
+    let after = wait_for(&out);
+    assert_eq!(before.pinata.jwt, after.pinata.jwt);
+    assert_eq!(before.w3ipfs.api_key, after.w3ipfs.api_key);
+    let answer = http()
+        .get(format!(
+            "{}/apiKeys/testAuthentication",
+            after.w3ipfs.base_url
+        ))
+        .header("pinning_api_key", &after.w3ipfs.api_key)
+        .header("pinning_secret_key", &after.w3ipfs.secret_key)
+        .send()
+        .await
+        .unwrap();
+    json(answer, 200).await;
+}
+
+#[test]
+fn bad_fault_rates_are_refused_with_a_reason() {
+    let output = Command::new(env!("CARGO_BIN_EXE_pinion-emulator"))
+        .args(["--fault-503", "1.5"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error_rate_503 must be between 0 and 1"),
+        "{stderr}"
+    );
+}
