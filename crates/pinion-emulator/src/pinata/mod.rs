@@ -2,13 +2,19 @@
 //! the `api.pinata.cloud` host.
 
 mod auth;
+mod common;
+mod groups;
+mod jobs;
+mod keys;
+mod pins;
+mod query;
 
 use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use pinion_api::pinata::types as wire;
 use pinion_scopes::pinata::PinataPermissions;
@@ -24,11 +30,23 @@ use crate::{EmulatorError, PinataAdmin};
 pub(crate) struct PinataData {
     /// API keys by their 20-hex key.
     pub(crate) keys: BTreeMap<String, PinataKey>,
+    /// Pin rows by id (unpinned rows stay, with `date_unpinned`).
+    pub(crate) pins: BTreeMap<String, pins::PinRow>,
+    /// Queued pin-by-CID jobs by id.
+    pub(crate) jobs: BTreeMap<String, jobs::JobRow>,
+    /// Groups by id.
+    pub(crate) groups: BTreeMap<String, groups::GroupRow>,
+    /// The account's pin policy (one row, when set).
+    pub(crate) user_policy: BTreeMap<String, pins::UserPolicy>,
 }
 
 /// Loads Pinata's stored rows.
 pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {
     load_table::<PinataKey>(store, data)?;
+    load_table::<pins::PinRow>(store, data)?;
+    load_table::<jobs::JobRow>(store, data)?;
+    load_table::<groups::GroupRow>(store, data)?;
+    load_table::<pins::UserPolicy>(store, data)?;
     Ok(())
 }
 
@@ -51,13 +69,38 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>, user_id: &str) 
 
 /// Every route of `spec/pinata.yaml`, paths as in the spec.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/data/testAuthentication", get(test_authentication))
+    Router::new()
+        .route("/data/testAuthentication", get(test_authentication))
+        .route("/pinning/pinFileToIPFS", post(pins::pin_file))
+        .route("/pinning/pinJSONToIPFS", post(pins::pin_json))
+        .route("/pinning/pinByHash", post(jobs::pin_by_hash))
+        .route("/pinning/pinJobs", get(jobs::list_jobs))
+        .route("/pinning/hashMetadata", put(pins::hash_metadata))
+        .route("/pinning/hashPinPolicy", put(pins::hash_pin_policy))
+        .route("/pinning/userPinPolicy", put(pins::user_pin_policy))
+        .route("/pinning/unpin/{cid}", delete(pins::unpin))
+        .route("/data/pinList", get(pins::pin_list))
+        .route("/data/userPinnedDataTotal", get(pins::pinned_data_total))
+        .route("/users/generateApiKey", post(keys::generate))
+        .route("/users/apiKeys", get(keys::list_legacy))
+        .route("/users/revokeApiKey", put(keys::revoke_legacy))
+        .route("/v3/pinata/keys", post(keys::create_v3).get(keys::list_v3))
+        .route("/v3/pinata/keys/{key}", put(keys::revoke_v3))
+        .route("/groups", post(groups::create).get(groups::list))
+        .route(
+            "/groups/{id}",
+            get(groups::get).put(groups::update).delete(groups::delete),
+        )
+        .route(
+            "/groups/{id}/cids",
+            put(groups::add_cids).delete(groups::remove_cids),
+        )
 }
 
 /// Emulator-only routes under `/_emulator/pinata` that let tests drive Pinata's
 /// asynchronous behaviour deterministically.
 pub(crate) fn control_router() -> Router<AppState> {
-    Router::new()
+    Router::new().route("/jobs/{id}", post(jobs::drive_job))
 }
 
 /// `GET /data/testAuthentication` (admin keys only).

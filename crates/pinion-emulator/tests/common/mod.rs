@@ -46,3 +46,72 @@ pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
         .map(|i| ((i * 31 + i / 256 + seed as usize) % 251) as u8)
         .collect()
 }
+
+/// One case of `crates/pinion-cid/fixtures/cids.json` (CIDs made by ipfs-unixfs-importer).
+pub struct Fixture {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub v0: (String, u64),
+    pub v1: (String, u64),
+}
+
+/// The fixture file, parsed.
+pub fn fixtures_json() -> serde_json::Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../pinion-cid/fixtures/cids.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the CID fixtures")).expect("JSON")
+}
+
+/// The single-file fixtures up to `max_len` bytes, with their bytes rebuilt.
+pub fn file_fixtures(max_len: u64) -> Vec<Fixture> {
+    let all = fixtures_json();
+    all["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|case| case["len"].as_u64().unwrap() <= max_len)
+        .map(|case| {
+            let rule = case["bytes"].as_str().unwrap();
+            let len = case["len"].as_u64().unwrap() as usize;
+            let bytes = if let Some(text) = rule.strip_prefix("utf8:") {
+                text.as_bytes().to_vec()
+            } else {
+                xorshift_bytes(rule.strip_prefix("xorshift32:").unwrap(), len)
+            };
+            let version = |v: &str| {
+                (
+                    case[v]["cid"].as_str().unwrap().to_owned(),
+                    case[v]["pinSize"].as_u64().unwrap(),
+                )
+            };
+            Fixture {
+                name: case["name"].as_str().unwrap().to_owned(),
+                bytes,
+                v0: version("v0"),
+                v1: version("v1"),
+            }
+        })
+        .collect()
+}
+
+/// The fixture generator's byte rule: xorshift32 seeded by FNV-1a-32 of `seed`,
+/// little-endian words, truncated to `len`.
+pub fn xorshift_bytes(seed: &str, len: usize) -> Vec<u8> {
+    let mut h: u32 = 0x811c_9dc5;
+    for byte in seed.bytes() {
+        h ^= u32::from(byte);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    let mut x = if h == 0 { 1 } else { h };
+    let mut out = Vec::with_capacity(len + 4);
+    while out.len() < len {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}

@@ -1,0 +1,358 @@
+//! Pin-by-CID jobs: `pinByHash`, `pinJobs`, and the control route that drives them.
+//!
+//! A job is queued as `prechecking`. Every read of `pinJobs` or `pinList` moves each
+//! job one step, deterministically: `prechecking` → `retrieving` when the emulator
+//! has the CID's content (it was uploaded to any service) or `searching` when not;
+//! `searching` stays until the content appears; `retrieving` → pinned (the job leaves
+//! `pinJobs` and a row appears in `pinList`). Tests and users force any state with
+//! `POST /_emulator/pinata/jobs/{id}` and a body `{"status": "<status>"}`, where the
+//! status is one of the job statuses or `pinned`.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use pinion_api::pinata::types as wire;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::authorize;
+use super::common::{bad_request, internal, not_found, ok_json, parse_json};
+use super::pins::{PinRow, active_pin, keyvalues_of};
+use crate::content;
+use crate::service::plain;
+use crate::state::{AppState, Data, Table, Tx};
+use crate::store::Record;
+
+/// The statuses a queued job can be in.
+pub(crate) const STATUSES: [&str; 9] = [
+    "prechecking",
+    "searching",
+    "retrieving",
+    "expired",
+    "over_free_limit",
+    "over_max_size",
+    "invalid_object",
+    "bad_host_node",
+    "backfilled",
+];
+
+/// Most jobs an account may have queued.
+const MAX_QUEUED: usize = 250;
+
+/// Most `hostNodes` one job may name.
+const MAX_HOST_NODES: usize = 5;
+
+/// A queued pin-by-CID job.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct JobRow {
+    pub(crate) id: String,
+    pub(crate) cid: String,
+    pub(crate) date_queued: DateTime<Utc>,
+    pub(crate) status: String,
+    pub(crate) name: Option<String>,
+    pub(crate) keyvalues: Map<String, Value>,
+    pub(crate) host_nodes: Vec<String>,
+    pub(crate) pin_policy: Option<wire::PinPolicy>,
+    pub(crate) group_id: Option<String>,
+}
+
+impl Record for JobRow {
+    const TABLE: &'static str = "pinata_jobs";
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+}
+
+impl Table for JobRow {
+    fn rows(data: &Data) -> &BTreeMap<String, Self> {
+        &data.pinata.jobs
+    }
+    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
+        &mut data.pinata.jobs
+    }
+}
+
+/// `POST /pinning/pinByHash`.
+pub(crate) async fn pin_by_hash(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refused) = authorize(&state, &headers, "pinByHash") {
+        return refused;
+    }
+    let request: wire::PinByHashRequest = match parse_json(&body, "pinByHash request") {
+        Ok(request) => request,
+        Err(refused) => return refused,
+    };
+    let cid = match pinion_cid::Cid::parse(&request.hash_to_pin) {
+        Ok(cid) => cid.to_string(),
+        Err(error) => {
+            return bad_request(
+                "INVALID_CID",
+                format!("hashToPin is not a valid CID: {error}"),
+            );
+        }
+    };
+    let options = request.pinata_options.unwrap_or(wire::PinByHashOptions {
+        custom_pin_policy: None,
+        group_id: None,
+        host_nodes: Vec::new(),
+    });
+    if options.host_nodes.len() > MAX_HOST_NODES {
+        return bad_request(
+            "bad_host_node",
+            format!(
+                "at most {MAX_HOST_NODES} hostNodes may be given, not {}",
+                options.host_nodes.len()
+            ),
+        );
+    }
+    if let Some(bad) = options
+        .host_nodes
+        .iter()
+        .find(|node| !node.starts_with('/'))
+    {
+        return bad_request(
+            "bad_host_node",
+            format!(
+                "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {bad:?}"
+            ),
+        );
+    }
+    let (name, keyvalues) = match request.pinata_metadata {
+        Some(metadata) => match keyvalues_of(&metadata.keyvalues) {
+            Ok(keyvalues) => (metadata.name, keyvalues),
+            Err(refused) => return refused,
+        },
+        None => (None, Map::new()),
+    };
+    let now = state.clock.now();
+    let result = state.write(|tx| {
+        if tx.data().pinata.jobs.len() >= MAX_QUEUED {
+            return Err(());
+        }
+        let job = JobRow {
+            id: crate::secrets::uuid(),
+            cid: cid.clone(),
+            date_queued: now,
+            status: "prechecking".into(),
+            name: name.clone(),
+            keyvalues,
+            host_nodes: options.host_nodes.clone(),
+            pin_policy: options.custom_pin_policy.clone(),
+            group_id: options.group_id.clone(),
+        };
+        tx.put(job.clone());
+        Ok(job)
+    });
+    match result {
+        Ok(Ok(job)) => ok_json(&wire::PinByHashResponse {
+            id: job.id.parse().expect("job ids are UUIDs"),
+            ipfs_hash: job.cid,
+            name: job.name,
+            status: job.status,
+            updated: None,
+        }),
+        Ok(Err(())) => crate::service::pinata_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TOO_MANY_PIN_JOBS",
+            "250 pin-by-CID jobs are already queued; wait for some to finish",
+        ),
+        Err(error) => internal(error),
+    }
+}
+
+/// Turns a job into a pin row (or drops it when the CID is already pinned).
+fn complete(tx: &mut Tx<'_>, job: &JobRow, now: DateTime<Utc>) {
+    tx.delete::<JobRow>(&job.id);
+    if active_pin(tx.data(), &job.cid).is_some() {
+        return;
+    }
+    let object = tx.data().objects.get(&job.cid).cloned();
+    tx.put(PinRow {
+        id: crate::secrets::uuid(),
+        cid: job.cid.clone(),
+        size: object.as_ref().map_or(0, |o| o.pin_size),
+        date_pinned: now,
+        date_unpinned: None,
+        name: job.name.clone(),
+        keyvalues: job.keyvalues.clone(),
+        mime_type: None,
+        number_of_files: object.as_ref().map_or(1, |o| o.file_count()),
+        group_id: job.group_id.clone(),
+        pin_policy: job.pin_policy.clone(),
+    });
+    content::add_public_pin(tx, &job.cid);
+}
+
+/// Moves every queued job one step (see the module docs).
+pub(crate) fn advance_all(state: &AppState) -> Result<(), crate::EmulatorError> {
+    let now = state.clock.now();
+    state.write(|tx| {
+        let jobs: Vec<JobRow> = tx.data().pinata.jobs.values().cloned().collect();
+        for job in jobs {
+            let known = tx.data().objects.contains_key(&job.cid);
+            match job.status.as_str() {
+                "prechecking" | "searching" if known => {
+                    tx.update::<JobRow>(&job.id, |row| row.status = "retrieving".into());
+                }
+                "prechecking" => {
+                    tx.update::<JobRow>(&job.id, |row| row.status = "searching".into());
+                }
+                "retrieving" => complete(tx, &job, now),
+                _ => {}
+            }
+        }
+    })
+}
+
+/// `GET /pinning/pinJobs`.
+pub(crate) async fn list_jobs(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if let Err(refused) = authorize(&state, &headers, "listPinJobs") {
+        return refused;
+    }
+    let mut ascending = true;
+    let mut status = None;
+    let mut cid = None;
+    let mut limit = 5usize;
+    let mut offset = 0usize;
+    for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match name.as_ref() {
+            "sort" => match value.as_ref() {
+                "ASC" => ascending = true,
+                "DESC" => ascending = false,
+                other => {
+                    return bad_request(
+                        "INVALID_QUERY",
+                        format!("sort must be ASC or DESC, not {other:?}"),
+                    );
+                }
+            },
+            "status" => {
+                if !STATUSES.contains(&value.as_ref()) {
+                    return bad_request(
+                        "INVALID_QUERY",
+                        format!(
+                            "status must be one of {}, not {value:?}",
+                            STATUSES.join(", ")
+                        ),
+                    );
+                }
+                status = Some(value.into_owned());
+            }
+            "ipfs_pin_hash" => cid = Some(value.into_owned()),
+            "limit" => match value.parse::<usize>() {
+                Ok(n) if (1..=1000).contains(&n) => limit = n,
+                _ => {
+                    return bad_request(
+                        "INVALID_QUERY",
+                        format!("limit must be between 1 and 1000, not {value:?}"),
+                    );
+                }
+            },
+            "offset" => match value.parse::<usize>() {
+                Ok(n) => offset = n,
+                Err(_) => {
+                    return bad_request(
+                        "INVALID_QUERY",
+                        format!("offset must be a non-negative integer, not {value:?}"),
+                    );
+                }
+            },
+            _ => {}
+        }
+    }
+    if let Err(error) = advance_all(&state) {
+        return internal(error);
+    }
+    let answer = state.read(|data| {
+        let mut jobs: Vec<&JobRow> = data
+            .pinata
+            .jobs
+            .values()
+            .filter(|job| status.as_ref().is_none_or(|s| job.status == *s))
+            .filter(|job| cid.as_ref().is_none_or(|c| job.cid == *c))
+            .collect();
+        jobs.sort_by(|a, b| a.date_queued.cmp(&b.date_queued).then(a.id.cmp(&b.id)));
+        if !ascending {
+            jobs.reverse();
+        }
+        wire::PinJobList {
+            count: jobs.len() as i64,
+            rows: jobs
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|job| wire::PinJob {
+                    date_queued: job.date_queued,
+                    host_nodes: Some(job.host_nodes.clone()),
+                    id: job.id.parse().expect("job ids are UUIDs"),
+                    ipfs_pin_hash: job.cid.clone(),
+                    keyvalues: Some(job.keyvalues.clone()),
+                    name: job.name.clone(),
+                    pin_policy: Some(
+                        job.pin_policy
+                            .clone()
+                            .unwrap_or_else(|| super::pins::account_policy(data)),
+                    ),
+                    status: job.status.clone(),
+                })
+                .collect(),
+        }
+    });
+    ok_json(&answer)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Drive {
+    status: String,
+}
+
+/// `POST /_emulator/pinata/jobs/{id}` with `{"status": "..."}`: forces a job's state;
+/// `pinned` completes it.
+pub(crate) async fn drive_job(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let drive: Drive = match serde_json::from_slice(&body) {
+        Ok(drive) => drive,
+        Err(error) => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                &format!("the body must be JSON like {{\"status\": \"pinned\"}}: {error}"),
+            );
+        }
+    };
+    if drive.status != "pinned" && !STATUSES.contains(&drive.status.as_str()) {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            &format!("status must be pinned or one of {}", STATUSES.join(", ")),
+        );
+    }
+    let now = state.clock.now();
+    let result = state.write(|tx| {
+        let job = tx.data().pinata.jobs.get(&id).cloned()?;
+        if drive.status == "pinned" {
+            complete(tx, &job, now);
+        } else {
+            tx.update::<JobRow>(&id, |row| row.status = drive.status.clone());
+        }
+        Some(())
+    });
+    match result {
+        Ok(Some(())) => plain(StatusCode::OK, &drive.status),
+        Ok(None) => not_found(format!("there is no queued job with id {id}")),
+        Err(error) => internal(error),
+    }
+}
