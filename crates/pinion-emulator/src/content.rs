@@ -286,6 +286,29 @@ pub(crate) fn assemble(
     })
 }
 
+/// A MIME type for a file name, from its extension.
+pub(crate) fn mime_for(name: &str) -> Option<&'static str> {
+    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "txt" | "md" => "text/plain",
+        "html" | "htm" => "text/html",
+        "css" => "text/css",
+        "js" | "mjs" => "text/javascript",
+        "json" => "application/json",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "mp4" => "video/mp4",
+        "mp3" => "audio/mpeg",
+        "wasm" => "application/wasm",
+        "car" => "application/vnd.ipld.car",
+        _ => "application/octet-stream",
+    })
+}
+
 /// What a gateway path inside an object points at.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Resolved {

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -212,7 +213,11 @@ fn record_pin(
     if let Some(group) = &request.group_id {
         let known = state.read(|data| data.pinata.groups.contains_key(group));
         if !known {
-            return Err(not_found(format!("there is no group with id {group}")));
+            // 400, not 404: the spec documents no 404 for uploads.
+            return Err(bad_request(
+                "INVALID_GROUP",
+                format!("pinataOptions.groupId: there is no group with id {group}"),
+            ));
         }
     }
     let now = state.clock.now();
@@ -263,38 +268,27 @@ fn assemble_error(error: AssembleError) -> Response {
     }
 }
 
-/// A MIME type for a file name, from its extension.
-pub(crate) fn mime_for(name: &str) -> Option<&'static str> {
-    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    Some(match extension.as_str() {
-        "txt" | "md" => "text/plain",
-        "html" | "htm" => "text/html",
-        "css" => "text/css",
-        "js" | "mjs" => "text/javascript",
-        "json" => "application/json",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "mp4" => "video/mp4",
-        "mp3" => "audio/mpeg",
-        "wasm" => "application/wasm",
-        "car" => "application/vnd.ipld.car",
-        _ => "application/octet-stream",
-    })
-}
-
 /// `POST /pinning/pinFileToIPFS` (multipart).
 pub(crate) async fn pin_file(
     State(state): State<AppState>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     if let Err(refused) = authorize(&state, &headers, "pinFileToIPFS") {
         return refused;
     }
+    let mut multipart = match multipart {
+        Ok(multipart) => multipart,
+        Err(rejection) => {
+            return bad_request(
+                "INVALID_REQUEST",
+                format!(
+                    "the body must be multipart/form-data with `file` parts: {}",
+                    rejection.body_text()
+                ),
+            );
+        }
+    };
     let mut files: Vec<(String, IngestedFile)> = Vec::new();
     let mut metadata: Option<wire::PinataMetadata> = None;
     let mut options: Option<wire::PinataOptions> = None;
@@ -357,7 +351,7 @@ pub(crate) async fn pin_file(
     let mime = if single && !request.wrap {
         default_name
             .as_deref()
-            .and_then(mime_for)
+            .and_then(content::mime_for)
             .map(str::to_owned)
     } else {
         None

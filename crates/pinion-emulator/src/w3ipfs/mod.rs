@@ -1,14 +1,19 @@
 //! The W3IPFS API (`spec/w3ipfs.yaml`), served under `/w3ipfs/api` on a plain address
 //! and on the W3IPFS hosts (paths under `/api`).
 
+mod account;
 mod auth;
+mod common;
+mod keys;
+mod nft;
+mod pins;
 
 use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use pinion_api::w3ipfs::types as wire;
 use pinion_scopes::w3ipfs::W3ipfsScopes;
@@ -24,11 +29,17 @@ use crate::{EmulatorError, W3ipfsAdmin};
 pub(crate) struct W3ipfsData {
     /// API keys by id.
     pub(crate) keys: BTreeMap<String, W3ipfsKey>,
+    /// Pins by id.
+    pub(crate) pins: BTreeMap<String, pins::PinRow>,
+    /// NFTs by id.
+    pub(crate) nfts: BTreeMap<String, nft::NftRow>,
 }
 
 /// Loads W3IPFS's stored rows.
 pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {
     load_table::<W3ipfsKey>(store, data)?;
+    load_table::<pins::PinRow>(store, data)?;
+    load_table::<nft::NftRow>(store, data)?;
     Ok(())
 }
 
@@ -48,7 +59,23 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>, user_id: &str) 
 /// Every route of `spec/w3ipfs.yaml`, paths as in the spec without trailing slashes
 /// (the edge strips them).
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/apiKeys/testAuthentication", get(test_authentication))
+    Router::new()
+        .route("/apiKeys", post(keys::create))
+        .route("/apiKeys/list", get(keys::list))
+        .route("/apiKeys/testAuthentication", get(test_authentication))
+        .route("/apiKeys/{id}", delete(keys::delete))
+        .route("/pinning", post(pins::pin_file))
+        .route("/pinning/pinByHash", post(pins::pin_by_hash))
+        .route("/pinning/pins", get(pins::list_pins))
+        .route("/pinning/metadata", put(pins::update_metadata))
+        .route("/pinning/unpin/{id}", delete(pins::unpin))
+        .route("/pinning/{id}", get(pins::get_pin))
+        .route("/nft", post(nft::create))
+        .route("/nft/nfts", get(nft::list))
+        .route("/nft/unpin/{id}", delete(nft::unpin))
+        .route("/nft/{id}", get(nft::get))
+        .route("/users/me", get(account::me))
+        .route("/gateways", get(account::gateways))
 }
 
 /// `GET /apiKeys/testAuthentication`.
