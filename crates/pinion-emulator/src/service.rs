@@ -28,17 +28,6 @@ impl ServiceKind {
         }
     }
 
-    /// Rate-limit bucket name.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            ServiceKind::Pinata => "pinata",
-            ServiceKind::Submarine => "submarine",
-            ServiceKind::W3ipfs => "w3ipfs",
-            ServiceKind::Gateway => "gateway",
-            ServiceKind::Control => "control",
-        }
-    }
-
     /// An error in this service's shape. `code` is Pinata's `reason`; the other
     /// services only carry `message`.
     pub(crate) fn error(self, status: StatusCode, code: &str, message: &str) -> Response {

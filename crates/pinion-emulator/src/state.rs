@@ -49,23 +49,16 @@ pub(crate) struct Data {
 
 /// A record type together with where its rows live in [`Data`].
 pub(crate) trait Table: Record {
-    fn rows(data: &Data) -> &BTreeMap<String, Self>;
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self>;
 }
 
 impl Table for Meta {
-    fn rows(data: &Data) -> &BTreeMap<String, Self> {
-        &data.meta
-    }
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.meta
     }
 }
 
 impl Table for StoredObject {
-    fn rows(data: &Data) -> &BTreeMap<String, Self> {
-        &data.objects
-    }
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.objects
     }

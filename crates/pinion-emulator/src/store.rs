@@ -62,10 +62,6 @@ impl Store {
         Ok(Store { db: Some(db) })
     }
 
-    pub(crate) fn is_persistent(&self) -> bool {
-        self.db.is_some()
-    }
-
     /// Every stored row of `T`.
     pub(crate) fn load<T: Record>(&self) -> Result<Vec<T>, EmulatorError> {
         let Some(db) = &self.db else {
@@ -179,6 +175,5 @@ mod tests {
             })])
             .unwrap();
         assert!(store.load::<Row>().unwrap().is_empty());
-        assert!(!store.is_persistent());
     }
 }

@@ -268,7 +268,6 @@ fn endpoint_of(flag: PinataFlag) -> (Method, &'static str, Option<Value>, u16) {
             Some(json!({"newPinPolicy": policy})),
             200,
         ),
-        other => panic!("no endpoint listed for {other:?}"),
     }
 }
 

@@ -42,9 +42,6 @@ impl Record for PinataKey {
 }
 
 impl Table for PinataKey {
-    fn rows(data: &crate::state::Data) -> &std::collections::BTreeMap<String, Self> {
-        &data.pinata.keys
-    }
     fn rows_mut(data: &mut crate::state::Data) -> &mut std::collections::BTreeMap<String, Self> {
         &mut data.pinata.keys
     }
@@ -112,7 +109,6 @@ pub(crate) fn create_key(
 
 /// What a request authenticated as.
 pub(crate) struct Caller {
-    pub(crate) key: PinataKey,
     /// Whether it came with the bearer JWT (the v3 routes take nothing else).
     pub(crate) by_jwt: bool,
 }
@@ -152,7 +148,7 @@ pub(crate) fn authorize(
             "This key has reached its maximum number of uses (maxUses)",
         ));
     }
-    let key = state
+    state
         .write(|tx| tx.update::<PinataKey>(&key.key, |row| row.uses += 1))
         .map_err(|error| {
             pinata_error(
@@ -160,9 +156,8 @@ pub(crate) fn authorize(
                 "INTERNAL_SERVER_ERROR",
                 &error.to_string(),
             )
-        })?
-        .unwrap_or(key);
-    Ok(Caller { key, by_jwt })
+        })?;
+    Ok(Caller { by_jwt })
 }
 
 fn flag_name(flag: PinataFlag) -> &'static str {

@@ -35,9 +35,6 @@ impl Record for GroupRow {
 }
 
 impl Table for GroupRow {
-    fn rows(data: &Data) -> &BTreeMap<String, Self> {
-        &data.pinata.groups
-    }
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.pinata.groups
     }

@@ -68,9 +68,6 @@ impl Record for JobRow {
 }
 
 impl Table for JobRow {
-    fn rows(data: &Data) -> &BTreeMap<String, Self> {
-        &data.pinata.jobs
-    }
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.pinata.jobs
     }

@@ -20,6 +20,8 @@ use pinion_api::pinata::types as wire;
 use pinion_scopes::pinata::PinataPermissions;
 
 pub(crate) use auth::{Caller, PinataKey, authorize, constant_time_eq, create_key};
+pub(crate) use common::parse_time;
+pub(crate) use query::{KeyValueFilter, parse_keyvalue_filters};
 
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;

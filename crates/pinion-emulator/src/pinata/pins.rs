@@ -59,9 +59,6 @@ impl Record for PinRow {
 }
 
 impl Table for PinRow {
-    fn rows(data: &Data) -> &BTreeMap<String, Self> {
-        &data.pinata.pins
-    }
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.pinata.pins
     }
@@ -87,9 +84,6 @@ impl Record for UserPolicy {
 }
 
 impl Table for UserPolicy {
-    fn rows(data: &Data) -> &BTreeMap<String, Self> {
-        &data.pinata.user_policy
-    }
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.pinata.user_policy
     }

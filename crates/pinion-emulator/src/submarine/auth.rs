@@ -29,9 +29,6 @@ impl Record for SubmarineKey {
 }
 
 impl Table for SubmarineKey {
-    fn rows(data: &crate::state::Data) -> &std::collections::BTreeMap<String, Self> {
-        &data.submarine.keys
-    }
     fn rows_mut(data: &mut crate::state::Data) -> &mut std::collections::BTreeMap<String, Self> {
         &mut data.submarine.keys
     }

@@ -2,10 +2,16 @@
 //! `/submarine/api/v1` on a plain address and on `managed.mypinata.cloud`.
 
 mod auth;
+mod content;
+mod token;
+
+pub(crate) use content::ContentRow;
+pub(crate) use token::AccessClaims;
 
 use std::collections::BTreeMap;
 
 use axum::Router;
+use axum::routing::{get, post, put};
 
 pub(crate) use auth::{SubmarineKey, authorize, create_key};
 
@@ -18,11 +24,14 @@ use crate::store::Store;
 pub(crate) struct SubmarineData {
     /// Submarine keys by key.
     pub(crate) keys: BTreeMap<String, SubmarineKey>,
+    /// Content items by id.
+    pub(crate) content: BTreeMap<String, ContentRow>,
 }
 
 /// Loads Submarine's stored rows.
 pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {
     load_table::<SubmarineKey>(store, data)?;
+    load_table::<ContentRow>(store, data)?;
     Ok(())
 }
 
@@ -34,4 +43,15 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>) -> String {
 /// Every route of `spec/pinata-submarine.yaml`, paths as in the spec (after `/api/v1`).
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
+        .route("/content", post(content::upload).get(content::list))
+        .route("/content/json", post(content::upload_json))
+        .route(
+            "/content/{id}",
+            get(content::get)
+                .put(content::update)
+                .delete(content::delete),
+        )
+        .route("/content/{id}/list", get(content::list_folder))
+        .route("/content/{id}/metadata", put(content::update_metadata))
+        .route("/auth/content/jwt", post(token::create))
 }

@@ -37,9 +37,6 @@ impl Record for W3ipfsKey {
 }
 
 impl Table for W3ipfsKey {
-    fn rows(data: &crate::state::Data) -> &std::collections::BTreeMap<String, Self> {
-        &data.w3ipfs.keys
-    }
     fn rows_mut(data: &mut crate::state::Data) -> &mut std::collections::BTreeMap<String, Self> {
         &mut data.w3ipfs.keys
     }
@@ -96,18 +93,8 @@ pub(crate) fn session_token(state: &AppState, user_id: &str, lifetime: chrono::D
 pub(crate) enum Caller {
     /// The user's session JWT: acts for the user with every right.
     Session,
-    /// An API key pair.
-    Key(W3ipfsKey),
-}
-
-impl Caller {
-    /// The key, when the request used one.
-    pub(crate) fn key(&self) -> Option<&W3ipfsKey> {
-        match self {
-            Caller::Session => None,
-            Caller::Key(key) => Some(key),
-        }
-    }
+    /// An API key pair with the scope the operation needs.
+    Key,
 }
 
 fn unauthorized(message: &str) -> Response {
@@ -145,7 +132,7 @@ pub(crate) fn authorize(
                 &format!("This API key does not have the scope needed for {operation_id}"),
             ));
         }
-        return Ok(Caller::Key(key));
+        return Ok(Caller::Key);
     }
     if let Some(authorization) = header("authorization") {
         let token = authorization

@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use pinion_api::w3ipfs::types as wire;
 use pinion_scopes::w3ipfs::W3ipfsScopes;
 
-pub(crate) use auth::{Caller, DEFAULT_KEY_NAME, W3ipfsKey, authorize, create_key, session_token};
+pub(crate) use auth::{DEFAULT_KEY_NAME, W3ipfsKey, authorize, create_key, session_token};
 
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;

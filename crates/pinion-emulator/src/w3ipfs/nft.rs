@@ -45,9 +45,6 @@ impl Record for NftRow {
 }
 
 impl Table for NftRow {
-    fn rows(data: &Data) -> &BTreeMap<String, Self> {
-        &data.w3ipfs.nfts
-    }
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.w3ipfs.nfts
     }

@@ -65,9 +65,6 @@ impl Record for PinRow {
 }
 
 impl Table for PinRow {
-    fn rows(data: &Data) -> &BTreeMap<String, Self> {
-        &data.w3ipfs.pins
-    }
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.w3ipfs.pins
     }
@@ -394,7 +391,7 @@ pub(crate) fn select<'a, T>(
         .filter(|row| query.pinned.is_none_or(|want| pinned(row) == want))
         .filter(|row| has_metadata(keyvalues(row), &query.metadata))
         .collect();
-    rows.sort_by(|a, b| sort_key(a, &query.sort_by).cmp(&sort_key(b, &query.sort_by)));
+    rows.sort_by_key(|row| sort_key(row, &query.sort_by));
     if !query.ascending {
         rows.reverse();
     }
