@@ -1,0 +1,358 @@
+//! Client settings shared by the three services: base URL, credentials, timeouts,
+//! retries, rate limit, user agent and HTTP client.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::Error;
+use crate::credentials::Credentials;
+use crate::executor::Engine;
+use crate::rate_limit::RateLimit;
+use crate::retry::RetryPolicy;
+
+/// How long to wait, at each stage of a request.
+///
+/// ```
+/// use std::time::Duration;
+/// use pinion::Timeouts;
+/// let timeouts = Timeouts::default().request(Duration::from_secs(10));
+/// assert_eq!(timeouts.request, Duration::from_secs(10));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Opening a connection (default 10 s). Only applied to HTTP clients pinion builds.
+    pub connect: Duration,
+    /// One attempt of any operation but an upload, answer included (default 60 s).
+    pub request: Duration,
+    /// The longest an upload may go without sending a byte or, once sent, without an
+    /// answer (default 60 s).
+    pub stall: Duration,
+    /// One attempt of an upload, whatever its progress (default: none).
+    pub upload: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(60),
+            stall: Duration::from_secs(60),
+            upload: None,
+        }
+    }
+}
+
+impl Timeouts {
+    /// Sets [`connect`](Self::connect).
+    pub fn connect(mut self, timeout: Duration) -> Self {
+        self.connect = timeout;
+        self
+    }
+
+    /// Sets [`request`](Self::request).
+    pub fn request(mut self, timeout: Duration) -> Self {
+        self.request = timeout;
+        self
+    }
+
+    /// Sets [`stall`](Self::stall).
+    pub fn stall(mut self, timeout: Duration) -> Self {
+        self.stall = timeout;
+        self
+    }
+
+    /// Sets [`upload`](Self::upload).
+    pub fn upload(mut self, timeout: Option<Duration>) -> Self {
+        self.upload = timeout;
+        self
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        for (name, value) in [
+            ("connect timeout", Some(self.connect)),
+            ("request timeout", Some(self.request)),
+            ("stall timeout", Some(self.stall)),
+            ("upload timeout", self.upload),
+        ] {
+            if value == Some(Duration::ZERO) {
+                return Err(Error::invalid_input(
+                    name,
+                    "is zero, so every request would time out: give a positive duration",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The user agent pinion sends unless told otherwise.
+pub const DEFAULT_USER_AGENT: &str = concat!("pinion/", env!("CARGO_PKG_VERSION"));
+
+/// Builds a client of one service; see [`pinata::Client::builder`](crate::pinata::Client::builder),
+/// [`submarine::Client::builder`](crate::submarine::Client::builder) and
+/// [`w3ipfs::Client::builder`](crate::w3ipfs::Client::builder).
+#[derive(Debug, Clone)]
+pub struct ClientBuilder<C> {
+    pub(crate) base_url: Option<String>,
+    pub(crate) credentials: Option<C>,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) user_agent: String,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) gateway_url: Option<String>,
+}
+
+impl<C: Credentials> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            credentials: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            rate_limit: None,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            http: None,
+            gateway_url: None,
+        }
+    }
+}
+
+impl<C: Credentials> ClientBuilder<C> {
+    /// The service's base URL (what goes before the spec's paths), e.g.
+    /// `http://127.0.0.1:8080/pinata` for the emulator. Defaults to production.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The credentials every request is authenticated with.
+    pub fn credentials(mut self, credentials: C) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// All timeouts at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The connect timeout.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// The timeout of one attempt of a non-upload operation.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.request = timeout;
+        self
+    }
+
+    /// How long an upload may make no progress.
+    pub fn stall_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.stall = timeout;
+        self
+    }
+
+    /// How failed requests are retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The client-side rate limit (default: the service's published limit; Pinata's
+    /// Free plan).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// The `User-Agent` header (default `pinion/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends requests with this `reqwest::Client` (its proxy, TLS and pool settings);
+    /// pinion still applies its request and upload timeouts to every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The dedicated gateway that serves content (used for access links).
+    pub fn gateway_url(mut self, url: impl Into<String>) -> Self {
+        self.gateway_url = Some(url.into());
+        self
+    }
+
+    /// Reads `*_BASE_URL` and the gateway URL from `lookup` into this builder.
+    pub(crate) fn urls_from(
+        mut self,
+        lookup: &dyn Fn(&str) -> Option<String>,
+        base: &str,
+        gateway: Option<&str>,
+    ) -> Self {
+        if let Some(url) = crate::credentials::var(lookup, base) {
+            self.base_url = Some(url);
+        }
+        if let Some(url) = gateway.and_then(|name| crate::credentials::var(lookup, name)) {
+            self.gateway_url = Some(url);
+        }
+        self
+    }
+
+    /// Checks everything and builds what a client holds.
+    pub(crate) fn into_parts(
+        self,
+        default_base: &str,
+        default_limit: RateLimit,
+    ) -> Result<Parts<C>, Error> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::invalid_input(
+                "client configuration",
+                format!(
+                    "no {} credentials were given: call .credentials(...) or build the client with from_env()",
+                    C::SERVICE
+                ),
+            )
+        })?;
+        credentials.validate()?;
+        self.timeouts.validate()?;
+        let limit = self.rate_limit.unwrap_or(default_limit);
+        limit.validate()?;
+        let base_url =
+            parse_base_url("base URL", self.base_url.as_deref().unwrap_or(default_base))?;
+        let gateway_url = self
+            .gateway_url
+            .as_deref()
+            .map(|url| parse_base_url("gateway URL", url))
+            .transpose()?;
+        let user_agent =
+            reqwest::header::HeaderValue::from_str(&self.user_agent).map_err(|_| {
+                Error::invalid_input(
+                    "user agent",
+                    "contains characters that cannot be sent in an HTTP header",
+                )
+            })?;
+        let http = match self.http {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.timeouts.connect)
+                .user_agent(user_agent.clone())
+                .build()
+                .map_err(|error| {
+                    Error::invalid_input("HTTP client", format!("could not be built: {error}"))
+                })?,
+        };
+        let engine = Arc::new(Engine::new(
+            C::SERVICE,
+            limit,
+            self.retry,
+            self.timeouts,
+            user_agent,
+            credentials.secrets(),
+        ));
+        Ok(Parts {
+            base_url,
+            credentials,
+            http,
+            engine,
+            gateway_url,
+        })
+    }
+}
+
+/// What a built client holds.
+pub(crate) struct Parts<C> {
+    pub(crate) base_url: String,
+    pub(crate) credentials: C,
+    pub(crate) http: reqwest::Client,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) gateway_url: Option<String>,
+}
+
+/// Checks an `http(s)` URL and returns it without a trailing slash.
+pub(crate) fn parse_base_url(what: &str, url: &str) -> Result<String, Error> {
+    let parsed = Url::parse(url.trim()).map_err(|error| {
+        Error::invalid_input(
+            what,
+            format!(
+                "`{url}` is not a URL ({error}): give a full URL such as https://api.pinata.cloud"
+            ),
+        )
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::invalid_input(
+            what,
+            format!("`{url}` must start with http:// or https://"),
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::invalid_input(
+            what,
+            format!("`{url}` must not have a query or fragment"),
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::invalid_input(
+            what,
+            "must not carry a user name or password: pass credentials with .credentials(...)",
+        ));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::PinataCredentials;
+
+    #[test]
+    fn base_urls_are_checked_and_normalised() {
+        assert_eq!(
+            parse_base_url("base URL", "http://127.0.0.1:8080/pinata/").unwrap(),
+            "http://127.0.0.1:8080/pinata"
+        );
+        assert_eq!(
+            parse_base_url("base URL", "https://api.pinata.cloud").unwrap(),
+            "https://api.pinata.cloud"
+        );
+        for bad in [
+            "api.pinata.cloud",
+            "ftp://x",
+            "https://x/?a=1",
+            "https://u:p@x",
+        ] {
+            let error = parse_base_url("base URL", bad).unwrap_err();
+            assert!(error.to_string().starts_with("invalid base URL"), "{error}");
+        }
+    }
+
+    #[test]
+    fn missing_credentials_and_zero_timeouts_are_refused() {
+        let error = ClientBuilder::<PinataCredentials>::default()
+            .into_parts("https://api.pinata.cloud", RateLimit::unlimited())
+            .err()
+            .unwrap();
+        assert!(
+            error.to_string().contains("no Pinata credentials"),
+            "{error}"
+        );
+        let error = ClientBuilder::<PinataCredentials>::default()
+            .credentials(PinataCredentials::jwt("a.b.c"))
+            .request_timeout(Duration::ZERO)
+            .into_parts("https://api.pinata.cloud", RateLimit::unlimited())
+            .err()
+            .unwrap();
+        assert!(
+            error.to_string().starts_with("invalid request timeout"),
+            "{error}"
+        );
+    }
+}

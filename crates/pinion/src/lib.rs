@@ -1,0 +1,55 @@
+//! Easy, safe clients for the IPFS pinning services **Pinata** (with its **Submarine**
+//! private-content API) and **W3IPFS**.
+//!
+//! - [`pinata::Client`], [`submarine::Client`] and [`w3ipfs::Client`]: every operation of
+//!   the services as an async method, listings as [`futures::Stream`]s;
+//! - [`PinningService`]: what Pinata and W3IPFS share, so code switches service with one
+//!   value ([`AnyPinningClient`]);
+//! - uploads of a file, a directory or any `AsyncRead`, streamed with constant memory,
+//!   with progress and local CID verification ([`upload`], [`cid`]);
+//! - typed key scopes ([`scopes`]), content access tokens ([`token`]), secret-holding
+//!   key types ([`keys`]);
+//! - retries with backoff honouring `Retry-After` ([`RetryPolicy`]), a client-side rate
+//!   limiter set from the published plans ([`RateLimit`]), connect/request/stall
+//!   timeouts ([`Timeouts`]), and one [`Error`] type that keeps what the service said.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), pinion::Error> {
+//! use pinion::upload::UploadOptions;
+//!
+//! let pinata = pinion::pinata::Client::from_env()?; // PINATA_JWT, PINATA_BASE_URL, …
+//! let pinned = pinata.pin_directory("./site", UploadOptions::default()).await?;
+//! println!("pinned {} ({} bytes)", pinned.cid, pinned.size.unwrap_or(0));
+//! # Ok(()) }
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod cid;
+mod config;
+pub mod credentials;
+mod error;
+mod executor;
+pub mod keys;
+mod operations;
+mod paginate;
+pub mod pinata;
+mod rate_limit;
+mod retry;
+mod service;
+pub mod submarine;
+pub mod token;
+pub mod upload;
+pub mod w3ipfs;
+
+pub use config::{ClientBuilder, DEFAULT_USER_AGENT, Timeouts};
+pub use error::{Error, TimeoutPhase};
+pub use rate_limit::{PinataPlan, RateLimit};
+pub use retry::{RetryPolicy, retry_after};
+pub use service::{AnyPinningClient, KeyInfo, NewKey, PinInfo, PinningService};
+
+/// Typed key scopes and capabilities (the `pinion-scopes` crate).
+pub use pinion_scopes as scopes;
+
+/// The low-level generated clients and their types (the `pinion-api` crate).
+pub use pinion_api as api;

@@ -1,0 +1,165 @@
+//! What the library knows about each operation of the three specs: its spec
+//! operationId, whether sending it twice is safe, and which rate limit it counts against.
+
+use crate::rate_limit::Bucket;
+use crate::scopes::{Capability, Service};
+
+/// One operation of a spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Operation {
+    pub(crate) service: Service,
+    /// The operationId in `spec/*.yaml` (the generated clients name it in snake case).
+    pub(crate) spec_id: &'static str,
+    /// Whether the request may be sent again after the service may have seen it:
+    /// reads, updates, deletes and content-addressed uploads.
+    pub(crate) resend_safe: bool,
+    pub(crate) bucket: Bucket,
+}
+
+impl Operation {
+    /// The capability a key needs for this operation, when one is known.
+    pub(crate) fn needed(&self) -> Option<Capability> {
+        Capability::needed_by(self.service, self.spec_id)
+    }
+}
+
+use Bucket::{General as G, Restricted as R};
+
+/// (generated name, spec operationId, resend-safe, bucket).
+type Row = (&'static str, &'static str, bool, Bucket);
+
+const PINATA: &[Row] = &[
+    ("test_authentication", "testAuthentication", true, R),
+    ("pin_file_to_ipfs", "pinFileToIPFS", true, G),
+    ("pin_json_to_ipfs", "pinJSONToIPFS", true, G),
+    ("pin_by_hash", "pinByHash", false, G),
+    ("list_pin_jobs", "listPinJobs", true, G),
+    ("update_hash_metadata", "updateHashMetadata", true, G),
+    ("update_hash_pin_policy", "updateHashPinPolicy", true, G),
+    ("update_user_pin_policy", "updateUserPinPolicy", true, G),
+    ("unpin", "unpin", true, G),
+    ("pin_list", "pinList", true, R),
+    ("user_pinned_data_total", "userPinnedDataTotal", true, R),
+    ("generate_api_key", "generateApiKey", false, G),
+    ("list_api_keys", "listApiKeys", true, G),
+    ("revoke_api_key", "revokeApiKey", true, G),
+    ("create_key_v3", "createKeyV3", false, G),
+    ("list_keys_v3", "listKeysV3", true, G),
+    ("revoke_key_v3", "revokeKeyV3", true, G),
+    ("create_group", "createGroup", false, G),
+    ("list_groups", "listGroups", true, G),
+    ("get_group", "getGroup", true, G),
+    ("update_group", "updateGroup", true, G),
+    ("delete_group", "deleteGroup", true, G),
+    ("add_cids_to_group", "addCidsToGroup", true, G),
+    ("remove_cids_from_group", "removeCidsFromGroup", true, G),
+];
+
+const SUBMARINE: &[Row] = &[
+    ("upload_content", "uploadContent", true, G),
+    ("list_content", "listContent", true, G),
+    ("upload_json_content", "uploadJsonContent", true, G),
+    ("get_content", "getContent", true, G),
+    ("update_content", "updateContent", true, G),
+    ("delete_content", "deleteContent", true, G),
+    ("list_folder_content", "listFolderContent", true, G),
+    ("update_content_metadata", "updateContentMetadata", true, G),
+    (
+        "create_content_access_token",
+        "createContentAccessToken",
+        true,
+        G,
+    ),
+];
+
+const W3IPFS: &[Row] = &[
+    ("create_api_key", "createApiKey", false, R),
+    ("list_api_keys", "listApiKeys", true, R),
+    ("delete_api_key", "deleteApiKey", true, R),
+    ("test_authentication", "testAuthentication", true, R),
+    ("pin_file", "pinFile", true, G),
+    ("pin_by_hash", "pinByHash", false, G),
+    ("get_pin", "getPin", true, G),
+    ("list_pins", "listPins", true, G),
+    ("unpin", "unpin", true, G),
+    ("update_pin_metadata", "updatePinMetadata", true, G),
+    ("create_nft", "createNft", false, G),
+    ("get_nft", "getNft", true, G),
+    ("list_nfts", "listNfts", true, G),
+    ("unpin_nft", "unpinNft", true, G),
+    ("get_current_user", "getCurrentUser", true, R),
+    ("list_gateways", "listGateways", true, G),
+];
+
+fn table(service: Service) -> &'static [Row] {
+    match service {
+        Service::Pinata => PINATA,
+        Service::Submarine => SUBMARINE,
+        Service::W3ipfs => W3IPFS,
+    }
+}
+
+/// The operation the generated (snake case) name `name` stands for. An unknown name
+/// (a newer generated client) is treated conservatively: not resent, general limit.
+pub(crate) fn lookup(service: Service, name: &'static str) -> Operation {
+    table(service).iter().find(|row| row.0 == name).map_or(
+        Operation {
+            service,
+            spec_id: name,
+            resend_safe: false,
+            bucket: G,
+        },
+        |row| Operation {
+            service,
+            spec_id: row.1,
+            resend_safe: row.2,
+            bucket: row.3,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operationId of each spec, read from the spec files.
+    fn spec_operation_ids(file: &str) -> Vec<String> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/");
+        let text = std::fs::read_to_string(format!("{path}{file}")).unwrap();
+        text.lines()
+            .filter_map(|line| line.trim().strip_prefix("operationId: "))
+            .map(|id| id.trim().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_tables_cover_exactly_the_operations_of_the_specs() {
+        for (service, file) in [
+            (Service::Pinata, "pinata.yaml"),
+            (Service::Submarine, "pinata-submarine.yaml"),
+            (Service::W3ipfs, "w3ipfs.yaml"),
+        ] {
+            let mut spec = spec_operation_ids(file);
+            let mut ours: Vec<String> = table(service).iter().map(|r| r.1.to_owned()).collect();
+            spec.sort();
+            ours.sort();
+            assert_eq!(spec, ours, "{service}");
+        }
+    }
+
+    #[test]
+    fn lookups_name_the_spec_operation_and_its_capability() {
+        let op = lookup(Service::Pinata, "pin_json_to_ipfs");
+        assert_eq!(op.spec_id, "pinJSONToIPFS");
+        assert_eq!(op.needed(), Some(Capability::PinJson));
+        assert!(op.resend_safe);
+        assert_eq!(lookup(Service::Pinata, "pin_list").bucket, R);
+        assert_eq!(
+            lookup(Service::W3ipfs, "create_api_key").needed(),
+            Some(Capability::Admin)
+        );
+        assert!(!lookup(Service::W3ipfs, "create_api_key").resend_safe);
+        let unknown = lookup(Service::W3ipfs, "something_new");
+        assert!(!unknown.resend_safe);
+    }
+}
