@@ -1092,3 +1092,63 @@ async fn groups_hold_pins() {
         .await;
     admin.get("/groups?limit=51", 400).await;
 }
+
+#[tokio::test]
+async fn large_files_and_nested_directories_match_the_importer() {
+    let emulator = start().await;
+    let admin = Pinata::admin(&emulator);
+    // 40 MiB: many chunks, a two-level DAG.
+    let forty = file_fixtures(u64::MAX)
+        .into_iter()
+        .find(|f| f.name == "forty-mib")
+        .expect("the 40 MiB fixture");
+    for (version, (cid, pin_size)) in [(0, &forty.v0), (1, &forty.v1)] {
+        let answer = admin
+            .upload(
+                vec![("forty.bin", forty.bytes.clone())],
+                None,
+                Some(json!({"cidVersion": version})),
+                200,
+            )
+            .await;
+        assert_eq!(answer["IpfsHash"], *cid, "40 MiB v{version}");
+        assert_eq!(answer["PinSize"], *pin_size, "40 MiB v{version}");
+    }
+
+    // The `nested` fixture's alpha/beta sub-tree, uploaded as a directory `beta`.
+    let all = common::fixtures_json();
+    let nested = all["directories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|case| case["name"] == "nested")
+        .unwrap();
+    let files: Vec<(String, Vec<u8>)> = nested["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|file| {
+            let path = file["path"].as_str().unwrap();
+            let inside = path.strip_prefix("alpha/beta/")?;
+            let bytes = xorshift_bytes(
+                &format!("nested/{path}"),
+                file["len"].as_u64().unwrap() as usize,
+            );
+            Some((format!("beta/{inside}"), bytes))
+        })
+        .collect();
+    assert_eq!(files.len(), 4);
+    for (version, key) in [(0, "v0"), (1, "v1")] {
+        let expected = &nested[key]["subdirs"]["alpha/beta"];
+        let answer = admin
+            .upload(
+                files.iter().map(|(p, b)| (p.as_str(), b.clone())).collect(),
+                None,
+                Some(json!({"cidVersion": version})),
+                200,
+            )
+            .await;
+        assert_eq!(answer["IpfsHash"], expected["cid"], "alpha/beta {key}");
+        assert_eq!(answer["PinSize"], expected["pinSize"], "alpha/beta {key}");
+    }
+}
