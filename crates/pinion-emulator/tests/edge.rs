@@ -264,3 +264,31 @@ async fn debug_output_hides_every_secret() {
     }
     assert!(shown.contains(&c.pinata.base_url));
 }
+
+#[tokio::test]
+async fn chunked_multipart_without_content_length_is_accepted() {
+    let emulator = start().await;
+    let c = emulator.credentials().clone();
+    let pieces: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
+        Ok(bytes::Bytes::from_static(b"hello ")),
+        Ok(bytes::Bytes::from_static(b"world\n")),
+    ];
+    let part =
+        reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(futures::stream::iter(pieces)))
+            .file_name("hello.txt");
+    let request = http()
+        .post(format!("{}/pinning/pinFileToIPFS", c.pinata.base_url))
+        .bearer_auth(&c.pinata.jwt)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .build()
+        .unwrap();
+    assert!(
+        request.headers().get("content-length").is_none(),
+        "sent chunked"
+    );
+    let answer = json(http().execute(request).await.unwrap(), 200).await;
+    assert_eq!(
+        answer["IpfsHash"],
+        "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"
+    );
+}
