@@ -46,7 +46,12 @@ impl Submarine {
         json(request.send().await.unwrap(), status).await
     }
 
-    async fn upload(&self, files: Vec<(&str, Vec<u8>)>, fields: &[(&str, &str)], status: u16) -> Value {
+    async fn upload(
+        &self,
+        files: Vec<(&str, Vec<u8>)>,
+        fields: &[(&str, &str)],
+        status: u16,
+    ) -> Value {
         let mut form = Form::new();
         for (path, bytes) in files {
             form = form.part("files", Part::bytes(bytes).file_name(path.to_owned()));
@@ -54,7 +59,15 @@ impl Submarine {
         for (name, value) in fields {
             form = form.text(name.to_string(), value.to_string());
         }
-        json(self.request(Method::POST, "/content").multipart(form).send().await.unwrap(), status).await
+        json(
+            self.request(Method::POST, "/content")
+                .multipart(form)
+                .send()
+                .await
+                .unwrap(),
+            status,
+        )
+        .await
     }
 
     async fn token(&self, ids: &[&str], seconds: u64) -> String {
@@ -91,7 +104,14 @@ async fn the_key_is_required() {
     assert_eq!(missing["error"]["reason"], "INVALID_CREDENTIALS");
     client.key = Some("0".repeat(32));
     client.call(Method::GET, "/content", None, 401).await;
-    client.call(Method::POST, "/auth/content/jwt", Some(json!({"timeoutSeconds": 1, "contentIds": []})), 401).await;
+    client
+        .call(
+            Method::POST,
+            "/auth/content/jwt",
+            Some(json!({"timeoutSeconds": 1, "contentIds": []})),
+            401,
+        )
+        .await;
 }
 
 #[tokio::test]
@@ -102,13 +122,21 @@ async fn content_upload_list_get_update_delete() {
     let uploaded = client
         .upload(
             vec![("cat.svg", svg.clone())],
-            &[("name", "My File"), ("metadata", r#"{"keyvalues": { "example": "value" }}"#), ("wrapWithDirectory", "false"), ("pinToIPFS", "false")],
+            &[
+                ("name", "My File"),
+                ("metadata", r#"{"keyvalues": { "example": "value" }}"#),
+                ("wrapWithDirectory", "false"),
+                ("pinToIPFS", "false"),
+            ],
             200,
         )
         .await;
     assert_eq!(uploaded["status"], 200);
     let item = &uploaded["items"][0];
-    assert_eq!(item["cid"], hash_bytes(&svg, CidVersion::V0).cid.to_string());
+    assert_eq!(
+        item["cid"],
+        hash_bytes(&svg, CidVersion::V0).cid.to_string()
+    );
     assert_eq!(item["name"], "My File");
     assert_eq!(item["originalname"], "cat.svg");
     assert_eq!(item["size"], svg.len());
@@ -116,7 +144,9 @@ async fn content_upload_list_get_update_delete() {
     assert_eq!(item["metadata"]["keyvalues"]["example"], "value");
     let id = item["id"].as_str().unwrap().to_owned();
 
-    let again = client.upload(vec![("copy.svg", svg.clone())], &[], 200).await;
+    let again = client
+        .upload(vec![("copy.svg", svg.clone())], &[], 200)
+        .await;
     assert_eq!(again["items"][0]["isDuplicate"], true);
     assert_eq!(again["items"][0]["id"], id.as_str());
 
@@ -128,40 +158,94 @@ async fn content_upload_list_get_update_delete() {
             200,
         )
         .await;
-    assert!(json_item["item"]["cid"].as_str().unwrap().starts_with("bafkrei"));
+    assert!(
+        json_item["item"]["cid"]
+            .as_str()
+            .unwrap()
+            .starts_with("bafkrei")
+    );
 
     let listed = client.call(Method::GET, "/content", None, 200).await;
     assert_eq!(listed["totalItems"], 2);
-    let by_name = client.call(Method::GET, "/content?name=my%20file", None, 200).await;
+    let by_name = client
+        .call(Method::GET, "/content?name=my%20file", None, 200)
+        .await;
     assert_eq!(by_name["totalItems"], 1);
     let by_kv = client
         .call(Method::GET, "/content?metadata%5Bkeyvalues%5D=%7B%22example%22%3A%7B%22value%22%3A%22value%22%2C%22op%22%3A%22eq%22%7D%7D", None, 200)
         .await;
     assert_eq!(by_kv["totalItems"], 1);
-    let paged = client.call(Method::GET, "/content?limit=1&offset=1&order=ASC", None, 200).await;
+    let paged = client
+        .call(
+            Method::GET,
+            "/content?limit=1&offset=1&order=ASC",
+            None,
+            200,
+        )
+        .await;
     assert_eq!(paged["items"][0]["name"], "greeting.json");
-    client.call(Method::GET, "/content?limit=0", None, 400).await;
-    client.call(Method::GET, "/content?status=gone", None, 400).await;
+    client
+        .call(Method::GET, "/content?limit=0", None, 400)
+        .await;
+    client
+        .call(Method::GET, "/content?status=gone", None, 400)
+        .await;
 
-    let got = client.call(Method::GET, &format!("/content/{id}"), None, 200).await;
+    let got = client
+        .call(Method::GET, &format!("/content/{id}"), None, 200)
+        .await;
     assert_eq!(got["item"]["id"], id.as_str());
-    let renamed = client.call(Method::PUT, &format!("/content/{id}"), Some(json!({"name": "Renamed"})), 200).await;
+    let renamed = client
+        .call(
+            Method::PUT,
+            &format!("/content/{id}"),
+            Some(json!({"name": "Renamed"})),
+            200,
+        )
+        .await;
     assert_eq!(renamed["item"]["name"], "Renamed");
     let meta = client
-        .call(Method::PUT, &format!("/content/{id}/metadata"), Some(json!({"keyvalues": {"fresh": "1"}})), 200)
+        .call(
+            Method::PUT,
+            &format!("/content/{id}/metadata"),
+            Some(json!({"keyvalues": {"fresh": "1"}})),
+            200,
+        )
         .await;
-    assert_eq!(meta["item"]["metadata"], json!({"keyvalues": {"fresh": "1"}}), "a complete overwrite");
+    assert_eq!(
+        meta["item"]["metadata"],
+        json!({"keyvalues": {"fresh": "1"}}),
+        "a complete overwrite"
+    );
     let nested = client
-        .call(Method::PUT, &format!("/content/{id}/metadata"), Some(json!({"keyvalues": {"a": {"b": 1}}})), 400)
+        .call(
+            Method::PUT,
+            &format!("/content/{id}/metadata"),
+            Some(json!({"keyvalues": {"a": {"b": 1}}})),
+            400,
+        )
         .await;
-    assert!(nested["error"]["details"].as_str().unwrap().contains("nested"));
+    assert!(
+        nested["error"]["details"]
+            .as_str()
+            .unwrap()
+            .contains("nested")
+    );
 
-    let deleted = client.call(Method::DELETE, &format!("/content/{id}"), None, 200).await;
+    let deleted = client
+        .call(Method::DELETE, &format!("/content/{id}"), None, 200)
+        .await;
     assert_eq!(deleted["status"], 200);
-    client.call(Method::GET, &format!("/content/{id}"), None, 404).await;
-    client.call(Method::DELETE, &format!("/content/{id}"), None, 404).await;
+    client
+        .call(Method::GET, &format!("/content/{id}"), None, 404)
+        .await;
+    client
+        .call(Method::DELETE, &format!("/content/{id}"), None, 404)
+        .await;
     client.upload(vec![], &[("name", "nothing")], 400).await;
-    client.upload(vec![("a.txt", b"a".to_vec())], &[("cidVersion", "2")], 400).await;
+    client
+        .upload(vec![("a.txt", b"a".to_vec())], &[("cidVersion", "2")], 400)
+        .await;
 }
 
 #[tokio::test]
@@ -174,16 +258,33 @@ async fn folders_list_their_files() {
     ];
     let mut builder = DirectoryBuilder::new(CidVersion::V0);
     for (path, bytes) in &files {
-        builder.add_file(path.strip_prefix("site/").unwrap(), hash_bytes(bytes, CidVersion::V0)).unwrap();
+        builder
+            .add_file(
+                path.strip_prefix("site/").unwrap(),
+                hash_bytes(bytes, CidVersion::V0),
+            )
+            .unwrap();
     }
     let uploaded = client.upload(files, &[("pinToIPFS", "false")], 200).await;
     let item = &uploaded["items"][0];
     assert_eq!(item["cid"], builder.finish().cid.to_string());
     assert_eq!(item["originalname"], "site");
     let id = item["id"].as_str().unwrap();
-    let listed = client.call(Method::GET, &format!("/content/{id}/list?includePaths=true"), None, 200).await;
+    let listed = client
+        .call(
+            Method::GET,
+            &format!("/content/{id}/list?includePaths=true"),
+            None,
+            200,
+        )
+        .await;
     assert_eq!(listed["totalItems"], 2);
-    let names: Vec<&str> = listed["items"].as_array().unwrap().iter().map(|i| i["originalname"].as_str().unwrap()).collect();
+    let names: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["originalname"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["css/site.css", "index.html"]);
 }
 
@@ -192,10 +293,14 @@ async fn tokens_open_exactly_their_content_until_they_expire() {
     let emulator = start().await;
     let client = Submarine::new(&emulator);
     let secret = b"top secret bytes".to_vec();
-    let item = client.upload(vec![("secret.txt", secret.clone())], &[], 200).await;
+    let item = client
+        .upload(vec![("secret.txt", secret.clone())], &[], 200)
+        .await;
     let id = item["items"][0]["id"].as_str().unwrap().to_owned();
     let cid = item["items"][0]["cid"].as_str().unwrap().to_owned();
-    let other = client.upload(vec![("other.txt", b"other".to_vec())], &[], 200).await;
+    let other = client
+        .upload(vec![("other.txt", b"other".to_vec())], &[], 200)
+        .await;
     let other_id = other["items"][0]["id"].as_str().unwrap().to_owned();
 
     let no_token = client.fetch(&cid, "", None).await;
@@ -203,37 +308,76 @@ async fn tokens_open_exactly_their_content_until_they_expire() {
     let token = client.token(&[&id], 60).await;
     let claims = decode_claims(&token);
     assert_eq!(claims["contentIds"], json!([id]));
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 60);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        60
+    );
     let opened = client.fetch(&cid, "", Some(&token)).await;
     assert_eq!(opened.status(), 200);
-    assert_eq!(opened.headers()["content-length"], secret.len().to_string().as_str());
+    assert_eq!(
+        opened.headers()["content-length"],
+        secret.len().to_string().as_str()
+    );
     assert_eq!(opened.bytes().await.unwrap().as_ref(), secret.as_slice());
 
     let wrong = client.token(&[&other_id], 60).await;
-    assert!(text(client.fetch(&cid, "", Some(&wrong)).await, 403).await.contains("does not cover"));
+    assert!(
+        text(client.fetch(&cid, "", Some(&wrong)).await, 403)
+            .await
+            .contains("does not cover")
+    );
     let tampered = format!("{}x", token);
     text(client.fetch(&cid, "", Some(&tampered)).await, 401).await;
     emulator.advance_clock(Duration::from_secs(61));
-    assert!(text(client.fetch(&cid, "", Some(&token)).await, 403).await.contains("expired"));
+    assert!(
+        text(client.fetch(&cid, "", Some(&token)).await, 403)
+            .await
+            .contains("expired")
+    );
 
     // Refusals before a token is made.
     for (body, needle) in [
-        (json!({"timeoutSeconds": 0, "contentIds": [id]}), "at least 1"),
-        (json!({"timeoutSeconds": 1.5, "contentIds": [id]}), "whole number"),
+        (
+            json!({"timeoutSeconds": 0, "contentIds": [id]}),
+            "at least 1",
+        ),
+        (
+            json!({"timeoutSeconds": 1.5, "contentIds": [id]}),
+            "whole number",
+        ),
         (json!({"contentIds": [id]}), "timeoutSeconds is required"),
-        (json!({"timeoutSeconds": 10, "contentIds": []}), "at least one"),
-        (json!({"timeoutSeconds": 10, "contentIds": ["not-a-uuid"]}), "not a content id"),
-        (json!({"timeoutSeconds": 10, "contentIds": ["95c904a0-4d61-4598-a4c8-fb5f0793c7ab"]}), "no content with these ids"),
+        (
+            json!({"timeoutSeconds": 10, "contentIds": []}),
+            "at least one",
+        ),
+        (
+            json!({"timeoutSeconds": 10, "contentIds": ["not-a-uuid"]}),
+            "not a content id",
+        ),
+        (
+            json!({"timeoutSeconds": 10, "contentIds": ["95c904a0-4d61-4598-a4c8-fb5f0793c7ab"]}),
+            "no content with these ids",
+        ),
     ] {
-        let refused = client.call(Method::POST, "/auth/content/jwt", Some(body), 400).await;
-        assert!(refused["error"]["details"].as_str().unwrap().contains(needle), "{refused}");
+        let refused = client
+            .call(Method::POST, "/auth/content/jwt", Some(body), 400)
+            .await;
+        assert!(
+            refused["error"]["details"]
+                .as_str()
+                .unwrap()
+                .contains(needle),
+            "{refused}"
+        );
     }
 }
 
 fn decode_claims(token: &str) -> Value {
     use base64::Engine;
     let payload = token.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
 
@@ -243,13 +387,19 @@ async fn a_folder_token_covers_its_files_and_public_content_is_open() {
     let client = Submarine::new(&emulator);
     let uploaded = client
         .upload(
-            vec![("site/index.html", b"<h1>home</h1>".to_vec()), ("site/docs/a.txt", b"doc a".to_vec())],
+            vec![
+                ("site/index.html", b"<h1>home</h1>".to_vec()),
+                ("site/docs/a.txt", b"doc a".to_vec()),
+            ],
             &[],
             200,
         )
         .await;
     let item = &uploaded["items"][0];
-    let (id, cid) = (item["id"].as_str().unwrap().to_owned(), item["cid"].as_str().unwrap().to_owned());
+    let (id, cid) = (
+        item["id"].as_str().unwrap().to_owned(),
+        item["cid"].as_str().unwrap().to_owned(),
+    );
     let token = client.token(&[&id], 600).await;
     let file = client.fetch(&cid, "docs/a.txt", Some(&token)).await;
     assert_eq!(file.headers()["content-type"], "text/plain");
@@ -262,14 +412,33 @@ async fn a_folder_token_covers_its_files_and_public_content_is_open() {
     text(client.fetch(&cid, "docs/a.txt", None).await, 401).await;
 
     // Publishing makes it public; unknown and malformed CIDs are refused.
-    client.call(Method::PUT, &format!("/content/{id}"), Some(json!({"pinToIPFS": true})), 200).await;
-    assert_eq!(text(client.fetch(&cid, "docs/a.txt", None).await, 200).await, "doc a");
-    text(client.fetch("QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o", "", None).await, 404).await;
+    client
+        .call(
+            Method::PUT,
+            &format!("/content/{id}"),
+            Some(json!({"pinToIPFS": true})),
+            200,
+        )
+        .await;
+    assert_eq!(
+        text(client.fetch(&cid, "docs/a.txt", None).await, 200).await,
+        "doc a"
+    );
+    text(
+        client
+            .fetch("QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o", "", None)
+            .await,
+        404,
+    )
+    .await;
     text(client.fetch("not-a-cid", "", None).await, 400).await;
 
     // Content pinned on Pinata is public on the gateway, also through the real host.
     let c = emulator.credentials();
-    let form = Form::new().part("file", Part::bytes(b"public bytes".to_vec()).file_name("p.txt"));
+    let form = Form::new().part(
+        "file",
+        Part::bytes(b"public bytes".to_vec()).file_name("p.txt"),
+    );
     let pinned = json(
         http()
             .post(format!("{}/pinning/pinFileToIPFS", c.pinata.base_url))
