@@ -1,0 +1,153 @@
+//! Commands that need no service: `cid`, `man`, `emulator`.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use clap::CommandFactory;
+use pinion::cid::{
+    CidVersion, DirectoryBuilder, HashDirectoryOptions, hash_directory, hash_reader,
+};
+use serde_json::json;
+
+use crate::cli::{CidArgs, Cli, EmulatorArgs, Global};
+use crate::config::Paths;
+use crate::exit::Usage;
+use crate::output::{Output, bytes};
+
+/// `pinion cid PATH`: the CID the services will return, computed locally.
+pub fn cid(out: &Output, args: &CidArgs) -> Result<()> {
+    let version = if args.cid_version == 0 {
+        CidVersion::V0
+    } else {
+        CidVersion::V1
+    };
+    let meta = std::fs::metadata(&args.path)
+        .with_context(|| format!("cannot read {}", args.path.display()))?;
+    let (cid, size, is_dir) = if meta.is_dir() {
+        if args.wrap {
+            return Err(Usage(
+                "--wrap is for files: a directory's CID is already that of its directory"
+                    .to_owned(),
+            )
+            .into());
+        }
+        let options = HashDirectoryOptions::new().include_hidden(args.hidden);
+        let summary = hash_directory(&args.path, version, &options)
+            .with_context(|| format!("hashing {}", args.path.display()))?;
+        (summary.cid, summary.pin_size, true)
+    } else {
+        let file =
+            File::open(&args.path).with_context(|| format!("opening {}", args.path.display()))?;
+        let summary = hash_reader(BufReader::new(file), version)
+            .with_context(|| format!("hashing {}", args.path.display()))?;
+        if args.wrap {
+            let name = file_name(&args.path)?;
+            let mut builder = DirectoryBuilder::new(version);
+            builder
+                .add_file(&name, summary)
+                .with_context(|| format!("wrapping {name}"))?;
+            let dir = builder.finish();
+            (dir.cid, dir.pin_size, false)
+        } else {
+            (summary.cid, summary.pin_size, false)
+        }
+    };
+    let cid = cid.to_string();
+    out.print(
+        json!({ "cid": cid, "pin_size": size, "directory": is_dir, "cid_version": args.cid_version }),
+        &[&cid],
+        || cid.clone(),
+    );
+    let _ = bytes;
+    Ok(())
+}
+
+fn file_name(path: &Path) -> Result<String> {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Usage(format!("{} has no file name", path.display())).into())
+}
+
+/// `pinion man --out-dir DIR`: one page per command.
+pub fn man(out: &Output, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let command = Cli::command();
+    clap_mangen::generate_to(command, dir)
+        .with_context(|| format!("writing man pages into {}", dir.display()))?;
+    let mut pages: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("pinion") && n.ends_with(".1"))
+        .collect();
+    pages.sort();
+    let dir_text = dir.display().to_string();
+    out.print(
+        json!({ "dir": dir_text, "pages": pages }),
+        &[&dir_text],
+        || format!("wrote {} man pages into {dir_text}", pages.len()),
+    );
+    Ok(())
+}
+
+/// `pinion emulator`: serves the emulator in the foreground until Ctrl-C.
+pub async fn emulator(global: &Global, args: EmulatorArgs) -> Result<()> {
+    let out = Output::new(global);
+    let mut builder = pinion_emulator::Emulator::builder()
+        .bind(std::net::SocketAddr::from(([127, 0, 0, 1], args.port)));
+    if !args.memory {
+        let dir = match args.state_dir {
+            Some(dir) => dir,
+            None => crate::local::state_dir(&Paths::from_env()?),
+        };
+        builder = builder.state_dir(dir);
+    }
+    let emulator = builder.start().await.context("starting the emulator")?;
+    let c = emulator.credentials().clone();
+    if let Some(path) = &args.credentials_out {
+        write_private_json(path, &serde_json::to_value(&c)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let origin = emulator.origin().to_owned();
+    out.print(
+        json!({
+            "origin": origin,
+            "pinata": c.pinata.base_url,
+            "submarine": c.submarine.base_url,
+            "gateway": c.submarine.gateway_url,
+            "w3ipfs": c.w3ipfs.base_url,
+        }),
+        &[&origin],
+        || {
+            format!(
+                "pinion emulator listening on {origin}\n  Pinata     {}\n  Submarine  {}\n  Gateway    {}/ipfs/<cid>\n  W3IPFS     {}\nadmin credentials: --credentials-out FILE writes them (mode 0600). Ctrl-C stops.",
+                c.pinata.base_url, c.submarine.base_url, c.submarine.gateway_url, c.w3ipfs.base_url
+            )
+        },
+    );
+    tokio::select! {
+        result = emulator.wait() => result.context("serving")?,
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(())
+}
+
+fn write_private_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    serde_json::to_writer_pretty(&mut temp, value)?;
+    temp.write_all(b"\n")?;
+    temp.persist(path)?;
+    Ok(())
+}
