@@ -33,7 +33,10 @@ enum Command {
 }
 
 /// Every benchmark `cargo xtask bench` runs: (package, bench target).
-const BENCHMARKS: &[(&str, &str)] = &[("pinion-emulator", "upload_memory")];
+const BENCHMARKS: &[(&str, &str)] = &[
+    ("pinion-emulator", "upload_memory"),
+    ("pinion-cli", "cli_upload"),
+];
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {

@@ -1077,7 +1077,7 @@ async fn groups_hold_pins() {
             vec![("x.txt", b"x".to_vec())],
             None,
             Some(json!({"groupId": "00000000-0000-4000-8000-000000000000"})),
-            404,
+            400,
         )
         .await;
     assert_eq!(
