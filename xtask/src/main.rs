@@ -35,6 +35,7 @@ enum Command {
 /// Every benchmark `cargo xtask bench` runs: (package, bench target).
 const BENCHMARKS: &[(&str, &str)] = &[
     ("pinion-emulator", "upload_memory"),
+    ("pinion", "upload_vs_curl"),
     ("pinion-cli", "cli_upload"),
 ];
 
