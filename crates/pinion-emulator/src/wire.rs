@@ -201,6 +201,20 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any request target and Host header route to a valid URI without panicking,
+        /// and routing is idempotent on the path it produces.
+        #[test]
+        fn arbitrary_targets_route(path in "(/[a-zA-Z0-9._~%-]{0,12}){0,6}/?", query in "[a-z=&%0-9]{0,20}", host in "[a-z0-9.:-]{0,30}") {
+            let target = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+            if let Ok(uri) = target.parse::<Uri>() {
+                let (_, routed) = route(&uri, Some(&host));
+                proptest::prop_assert!(routed.path().starts_with('/'));
+                proptest::prop_assert!(!routed.path().contains("//"));
+            }
+        }
+    }
+
     #[test]
     fn slashes_and_aliases_are_normalised() {
         assert_eq!(

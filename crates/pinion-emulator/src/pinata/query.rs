@@ -222,6 +222,35 @@ mod tests {
         assert!(parse_keyvalue_filters(&["{nope".into()], &[]).is_err());
     }
 
+    proptest::proptest! {
+        /// Whatever a client sends as `metadata[keyvalues]`, parsing answers Ok or a
+        /// reason, never panics, and a parsed filter evaluates on any row.
+        #[test]
+        fn arbitrary_filters_never_panic(text in ".{0,200}", key in "[a-z]{0,8}", value in ".{0,40}") {
+            let rows = kv(json!({"a": 1, "b": "x", "c": true}));
+            if let Ok(filters) = parse_keyvalue_filters(&[text], &[(key, value)]) {
+                for filter in &filters {
+                    let _ = filter.matches(&rows);
+                }
+            }
+        }
+
+        /// Structured conditions with any op and values parse or give a reason.
+        #[test]
+        fn arbitrary_conditions(op in "[a-zA-Z]{0,12}", value in proptest::prelude::any::<i64>(), pattern in ".{0,30}") {
+            let numeric = json!({"n": {"value": value, "op": op, "secondValue": value}}).to_string();
+            let textual = json!({"s": {"value": pattern, "op": op}}).to_string();
+            for text in [numeric, textual] {
+                match parse_keyvalue_filters(&[text], &[]) {
+                    Ok(filters) => {
+                        let _ = filters[0].matches(&kv(json!({"n": 5, "s": "abc"})));
+                    }
+                    Err(reason) => proptest::prop_assert!(!reason.is_empty()),
+                }
+            }
+        }
+    }
+
     #[test]
     fn single_key_form() {
         let filters =
