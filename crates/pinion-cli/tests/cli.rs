@@ -566,6 +566,42 @@ fn pin_json_metadata_usage_and_nfts() {
     assert!(list.contains(&id), "{list}");
 }
 
+#[test]
+fn pin_by_cid_jobs_content_updates_and_unpins() {
+    let env = Env::new();
+    // A CID the emulator does not have: the job waits in `searching`.
+    let cid = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+    env.ok(&["--local", "pin", "cid", cid, "--name", "remote"]);
+    let jobs = env.json(&["--local", "jobs"]);
+    assert!(jobs.to_string().contains(cid), "{jobs}");
+    let (code, text) = env.fails(&["--local", "pin", "cid", "not-a-cid"]);
+    assert_eq!(code, 2, "{text}");
+
+    let file = env.file("note.txt", b"a private note");
+    let id = last_line(&env.ok(&["--local", "-q", "content", "upload", &file])).to_owned();
+    env.ok(&[
+        "--local", "content", "update", &id, "--name", "renamed", "--public",
+    ]);
+    let item = env.json(&["--local", "content", "get", &id]);
+    assert!(item.to_string().contains("renamed"), "{item}");
+    assert!(item.to_string().contains("\"pinToIPFS\":true"), "{item}");
+
+    let asset = env.file("a.png", b"\x89PNG again");
+    let meta = env.file("m.json", br#"{"name":"a"}"#);
+    let nft = env.json(&["--local", "nft", "create", &asset, "--metadata", &meta]);
+    let nft_id = nft["id"].as_str().unwrap().to_owned();
+    env.ok(&["--local", "nft", "unpin", &nft_id]);
+    let got = env.json(&["--local", "nft", "get", &nft_id]);
+    assert_eq!(got["pinned"], false, "{got}");
+
+    let pinned = last_line(&env.ok(&["--local", "-q", "pin", "file", &file])).to_owned();
+    let shown = env.json(&["--local", "pins", "get", &pinned]);
+    assert!(shown.to_string().contains(&pinned), "{shown}");
+    env.ok(&["--local", "unpin", &pinned]);
+    let (code, text) = env.fails(&["--local", "unpin", &pinned]);
+    assert_eq!(code, 4, "unpinning twice is not found: {text}");
+}
+
 /// A `pinion emulator --memory` in the background, stopped on drop.
 struct Served {
     child: std::process::Child,

@@ -114,6 +114,8 @@ pub(crate) fn settle(tx: &mut Tx<'_>, now: DateTime<Utc>) {
         .w3ipfs
         .pins
         .values()
+        // An unpinned pin stays unpinned even if it never completed.
+        .filter(|row| row.date_unpinned.is_none())
         .filter(|row| row.status == "PENDING" || row.status == "RETRIEVAL")
         .cloned()
         .collect();
