@@ -720,39 +720,26 @@ fn a_scoped_key_from_the_environment_may_only_do_what_it_was_created_for() {
 }
 
 /// `--help` texts are part of the interface: compared with `tests/snapshots/`
-/// (`PINION_UPDATE_SNAPSHOTS=1 cargo test -p pinion-cli` rewrites them).
+/// (`SNAPSHOTS=overwrite cargo test -p pinion-cli` rewrites them).
 #[test]
 fn help_texts_match_their_snapshots() {
+    // snapbox compares with the files in tests/snapshots; `SNAPSHOTS=overwrite cargo test`
+    // rewrites them after a deliberate change.
+    use snapbox::{assert_data_eq, file};
     let env = Env::new();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let update = std::env::var_os("PINION_UPDATE_SNAPSHOTS").is_some();
-    for (file, args) in [
-        ("help.txt", &["--help"][..]),
-        ("keys-create-help.txt", &["keys", "create", "--help"][..]),
-        ("token-create-help.txt", &["token", "create", "--help"][..]),
-        ("pin-file-help.txt", &["pin", "file", "--help"][..]),
-    ] {
-        let text = env.ok(args);
-        let path = dir.join(file);
-        if update {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &text).unwrap();
-        } else {
-            let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-                panic!(
-                    "missing {}: run with PINION_UPDATE_SNAPSHOTS=1",
-                    path.display()
-                )
-            });
-            assert_eq!(
-                text,
-                expected,
-                "`pinion {}` changed; update {}",
-                args.join(" "),
-                path.display()
-            );
-        }
-    }
+    assert_data_eq!(env.ok(&["--help"]), file!["snapshots/help.txt"]);
+    assert_data_eq!(
+        env.ok(&["keys", "create", "--help"]),
+        file!["snapshots/keys-create-help.txt"]
+    );
+    assert_data_eq!(
+        env.ok(&["token", "create", "--help"]),
+        file!["snapshots/token-create-help.txt"]
+    );
+    assert_data_eq!(
+        env.ok(&["pin", "file", "--help"]),
+        file!["snapshots/pin-file-help.txt"]
+    );
 }
 
 #[test]
