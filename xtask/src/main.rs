@@ -34,6 +34,7 @@ enum Command {
 
 /// Every benchmark `cargo xtask bench` runs: (package, bench target).
 const BENCHMARKS: &[(&str, &str)] = &[
+    ("pinion-cid", "cid_vs_sha256sum"),
     ("pinion-emulator", "upload_memory"),
     ("pinion", "upload_vs_curl"),
     ("pinion-cli", "cli_upload"),
