@@ -92,7 +92,8 @@ pub(crate) async fn create(
     }
 }
 
-/// `GET /groups` (`nameContains`, `offset`, `limit` ≤ 50, default 10): a bare array.
+/// `GET /groups` (`nameContains`, `offset`, `limit` ≥ 1, default 10; no maximum is
+/// documented): a bare array.
 pub(crate) async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -117,11 +118,11 @@ pub(crate) async fn list(
                 }
             },
             "limit" => match value.parse::<usize>() {
-                Ok(n) if (1..=50).contains(&n) => limit = n,
+                Ok(n) if n >= 1 => limit = n,
                 _ => {
                     return bad_request(
                         "INVALID_QUERY",
-                        format!("limit must be between 1 and 50, not {value:?}"),
+                        format!("limit must be a positive integer, not {value:?}"),
                     );
                 }
             },
