@@ -106,7 +106,7 @@ pub async fn emulator(global: &Global, args: EmulatorArgs) -> Result<()> {
     let emulator = builder.start().await.context("starting the emulator")?;
     let c = emulator.credentials().clone();
     if let Some(path) = &args.credentials_out {
-        write_private_json(path, &serde_json::to_value(&c)?)
+        c.write_to(path)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let origin = emulator.origin().to_owned();
@@ -130,24 +130,5 @@ pub async fn emulator(global: &Global, args: EmulatorArgs) -> Result<()> {
         result = emulator.wait() => result.context("serving")?,
         _ = tokio::signal::ctrl_c() => {}
     }
-    Ok(())
-}
-
-fn write_private_json(path: &Path, value: &serde_json::Value) -> Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    serde_json::to_writer_pretty(&mut temp, value)?;
-    temp.write_all(b"\n")?;
-    temp.persist(path)?;
     Ok(())
 }

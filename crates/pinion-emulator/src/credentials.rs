@@ -92,6 +92,29 @@ pub struct AdminCredentials {
 }
 
 impl AdminCredentials {
+    /// Writes the credentials as pretty JSON to `path` with mode 0600, atomically (a
+    /// temporary file beside it, synced, then renamed), so a script polling for the file
+    /// never reads half of it: what `--credentials-out` does.
+    pub fn write_to(&self, path: &std::path::Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            temp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        serde_json::to_writer_pretty(&mut temp, self)?;
+        temp.write_all(b"\n")?;
+        temp.as_file().sync_all()?;
+        temp.persist(path).map_err(|error| error.error)?;
+        Ok(())
+    }
+
     pub(crate) fn new(origin: &str, secrets: &AdminSecrets) -> Self {
         AdminCredentials {
             pinata: PinataAccess {

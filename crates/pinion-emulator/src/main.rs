@@ -6,7 +6,7 @@
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -86,7 +86,8 @@ async fn main() -> anyhow::Result<()> {
     let emulator = builder.start().await.context("starting the emulator")?;
     let credentials = emulator.credentials();
     if let Some(path) = &args.credentials_out {
-        write_credentials(path, credentials)
+        credentials
+            .write_to(path)
             .with_context(|| format!("writing the credentials to {}", path.display()))?;
     }
     print_summary(emulator.origin(), credentials, !args.quiet_credentials)?;
@@ -116,25 +117,4 @@ fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::
         writeln!(out, "  W3IPFS_JWT={}", c.w3ipfs.jwt)?;
     }
     out.flush()
-}
-
-/// Writes the credentials atomically (a temporary file renamed into place) with mode
-/// 0600, so a script polling for the file never reads half of it.
-fn write_credentials(path: &Path, credentials: &AdminCredentials) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    serde_json::to_writer_pretty(&mut temp, credentials)?;
-    temp.write_all(b"\n")?;
-    temp.as_file().sync_all()?;
-    temp.persist(path)?;
-    Ok(())
 }
