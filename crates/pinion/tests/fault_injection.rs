@@ -1,7 +1,8 @@
 //! Fault tests: with the emulator injecting 429s (with Retry-After), 500s, 503s and
-//! connections cut mid-body, hundreds of mixed operations through the library finish
-//! with no pin lost or duplicated and no key created twice; a stalled server trips the
-//! request timeout. Bounded in time: a few hundred operations with short backoffs.
+//! connections cut mid-body, 1,000 mixed operations (pins, unpins, lists, key
+//! creations) through the library finish with no pin lost or duplicated and no key
+//! created twice; a stalled server trips the request timeout, and a stalled upload the
+//! stall timeout. Bounded in time: short backoffs, about half a minute in all.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -10,11 +11,13 @@ use futures::TryStreamExt;
 use pinion::credentials::PinataCredentials;
 use pinion::pinata::{PinListFilter, PinOptions};
 use pinion::scopes::pinata::PinataPermissions;
-use pinion::{Error, RateLimit, RetryPolicy};
+use pinion::upload::UploadOptions;
+use pinion::{Error, RateLimit, RetryPolicy, TimeoutPhase};
 use pinion_emulator::{Emulator, Faults};
 use serde_json::{Map, json};
 
-const OPERATIONS: usize = 300;
+/// Pins, unpins, listings and key creations in all.
+const OPERATIONS: usize = 1_000;
 
 fn content(i: usize) -> Map<String, serde_json::Value> {
     json!({ "fault-test": i }).as_object().unwrap().clone()
@@ -51,13 +54,17 @@ async fn mixed_operations_survive_injected_faults_without_loss_or_duplicates() {
     let mut unpinned: BTreeSet<usize> = BTreeSet::new();
     let mut keys_attempted = Vec::new();
     let mut keys_confirmed = BTreeSet::new();
-    for i in 0..OPERATIONS {
+    let mut operations = 0;
+    let mut i = 0;
+    while operations < OPERATIONS {
+        operations += 1;
         let answer = pinata
             .pin_json(content(i), PinOptions::default())
             .await
             .unwrap_or_else(|e| panic!("pin {i} failed despite retries: {e}"));
         pinned.insert(i, answer.ipfs_hash);
         if i % 3 == 2 {
+            operations += 1;
             let victim = i - 1;
             match pinata.unpin(&pinned[&victim]).await {
                 Ok(()) => {}
@@ -69,12 +76,14 @@ async fn mixed_operations_survive_injected_faults_without_loss_or_duplicates() {
             unpinned.insert(victim);
         }
         if i % 10 == 0 {
+            operations += 1;
             pinata
                 .pins_page(&PinListFilter::default(), 0)
                 .await
                 .unwrap_or_else(|e| panic!("list {i} failed despite retries: {e}"));
         }
         if i % 30 == 0 {
+            operations += 1;
             let name = format!("fault key {i}");
             keys_attempted.push(name.clone());
             // Key creation is not safe to send twice: a failure surfaces instead of a
@@ -87,6 +96,7 @@ async fn mixed_operations_survive_injected_faults_without_loss_or_duplicates() {
                 keys_confirmed.insert(name);
             }
         }
+        i += 1;
     }
 
     emulator.set_faults(Faults::default()).unwrap();
@@ -110,7 +120,7 @@ async fn mixed_operations_survive_injected_faults_without_loss_or_duplicates() {
             assert_eq!(count, 1, "pin {i} ({cid}) must be active exactly once");
         }
     }
-    assert_eq!(rows.len(), OPERATIONS - unpinned.len(), "no stray pins");
+    assert_eq!(rows.len(), pinned.len() - unpinned.len(), "no stray pins");
 
     let keys: Vec<_> = pinata.api_keys().try_collect().await.unwrap();
     for name in &keys_attempted {
@@ -142,10 +152,67 @@ async fn a_stalled_server_trips_the_timeout() {
         .build()
         .unwrap();
     let error = pinata.test_authentication().await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                phase: TimeoutPhase::Request,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert!(
         error.to_string().contains("timed out") || error.to_string().contains("timeout"),
         "{error}"
+    );
+    hold.abort();
+}
+
+#[tokio::test]
+async fn a_stalled_upload_trips_the_stall_timeout() {
+    // Accepts connections and never reads: the upload fills the socket buffers and
+    // makes no more progress.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.bin");
+    // Larger than any loopback socket buffer pair, so the body cannot all be sent.
+    std::fs::write(&file, vec![7u8; 32 << 20]).unwrap();
+    let pinata = pinion::pinata::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .credentials(PinataCredentials::jwt("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"))
+        .stall_timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = pinata
+        .pin_file(&file, UploadOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                phase: TimeoutPhase::Stall,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("stall"), "{error}");
+    // Tripped by the stall watchdog, not by some longer limit.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
     );
     hold.abort();
 }
