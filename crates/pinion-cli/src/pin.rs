@@ -192,8 +192,15 @@ pub async fn pin(ctx: &Ctx, command: PinCommand) -> Result<()> {
             };
             let content: Map<String, Value> = serde_json::from_str(&text)
                 .map_err(|e| Usage(format!("{} is not a JSON object: {e}", path.display())))?;
+            // As for files: the file's name unless --name says otherwise (stdin has none,
+            // and Pinata then names it `pinnie.json`).
+            let name = options.name.clone().or_else(|| {
+                (path.as_os_str() != "-")
+                    .then(|| path.file_name()?.to_str().map(str::to_owned))
+                    .flatten()
+            });
             let pin_options = pinata::PinOptions {
-                name: options.name.clone(),
+                name,
                 keyvalues: keyvalues(&options.keyvalues)?,
                 cid_version: version(options.cid_version),
                 group_id: options.group.clone(),

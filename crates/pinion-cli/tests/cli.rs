@@ -548,6 +548,9 @@ fn pin_json_metadata_usage_and_nfts() {
     let json_file = env.file("doc.json", br#"{"hello":"world"}"#);
     let cid = env.ok(&["--local", "-q", "pin", "json", &json_file]);
     let cid = last_line(&cid).to_owned();
+    // Named after its file, as `--help` says, until renamed.
+    let named = env.json(&["--local", "pins", "list", "--name", "doc.json"]);
+    assert!(named.to_string().contains(&cid), "{named}");
     env.ok(&[
         "--local", "metadata", "set", &cid, "--name", "doc", "-k", "env=test",
     ]);
