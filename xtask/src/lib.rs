@@ -4,7 +4,9 @@
 //! - [`schema`]: validating JSON against a spec's schemas (OpenAPI 3.0 → JSON Schema).
 //! - [`lint`]: completeness and progenitor-compatibility checks of a spec.
 //! - [`codegen`]: generation of `crates/pinion-api` with progenitor, and the staleness check.
+//! - [`bench`]: running the benchmarks and tabulating their rows into `BENCHMARKS.md`.
 
+pub mod bench;
 pub mod codegen;
 pub mod lint;
 pub mod schema;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use xtask::{codegen, lint, specs};
+use xtask::{bench, codegen, lint, specs};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "pinion project automation")]
@@ -27,18 +27,17 @@ enum Command {
     },
     /// Lint the specs only: refs, operationIds, response shapes, examples.
     Lint,
-    /// Run every benchmark (release builds) and print their figures; fails when a
-    /// benchmark misses its target.
-    Bench,
+    /// Build every benchmark in release mode, run them, print one table of their
+    /// figures and write it with the machine's description into BENCHMARKS.md; fails
+    /// when a benchmark misses a goal.
+    Bench {
+        /// Run only these bench targets (BENCHMARKS.md is then left alone).
+        only: Vec<String>,
+        /// Print the table without writing BENCHMARKS.md.
+        #[arg(long)]
+        no_write: bool,
+    },
 }
-
-/// Every benchmark `cargo xtask bench` runs: (package, bench target).
-const BENCHMARKS: &[(&str, &str)] = &[
-    ("pinion-cid", "cid_vs_sha256sum"),
-    ("pinion-emulator", "upload_memory"),
-    ("pinion", "upload_vs_curl"),
-    ("pinion-cli", "cli_upload"),
-];
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
@@ -53,27 +52,22 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.unwrap_or_else(specs::repo_root);
     match cli.command {
-        Command::Bench => {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut failed = Vec::new();
-            for (package, bench) in BENCHMARKS {
-                println!("::: {package} / {bench}");
-                // Only the named bench targets: `--benches` would also build every
-                // library's unit tests in release mode.
-                let status = std::process::Command::new(&cargo)
-                    .current_dir(&root)
-                    .args(["bench", "--locked", "-p", package, "--bench", bench])
-                    .status()?;
-                if !status.success() {
-                    failed.push(format!("{package}/{bench}"));
-                }
+        Command::Bench { only, no_write } => {
+            let outcome = bench::run(&root, &only)?;
+            let table = bench::table(&outcome.rows);
+            println!("\n{table}");
+            if only.is_empty() && !no_write {
+                let path = root.join("BENCHMARKS.md");
+                let document = std::fs::read_to_string(&path)?;
+                std::fs::write(&path, bench::splice(&document, &table, &bench::machine())?)?;
+                println!("wrote {}", path.display());
             }
-            if failed.is_empty() {
+            if outcome.failed.is_empty() {
                 Ok(ExitCode::SUCCESS)
             } else {
                 eprintln!(
-                    "benchmarks that missed their target or failed: {}",
-                    failed.join(", ")
+                    "benchmarks that missed a goal or failed: {}",
+                    outcome.failed.join(", ")
                 );
                 Ok(ExitCode::FAILURE)
             }

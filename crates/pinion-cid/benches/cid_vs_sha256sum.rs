@@ -3,13 +3,13 @@
 //! throughput. Prints the figures; exits non-zero when the goal is missed. Run with
 //! `cargo xtask bench`.
 
-use std::io::Write;
 use std::process::Command;
 use std::time::Instant;
 
 use pinion_cid::{CidVersion, hash_reader};
+use pinion_testkit::report::{self, Row};
 
-const MIB: usize = 1024;
+const SIZE: u64 = 1 << 30;
 const GOAL: f64 = 0.8;
 
 fn main() {
@@ -18,21 +18,7 @@ fn main() {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.bin");
-    {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        let mut block = vec![0u8; 1 << 20];
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..MIB {
-            for word in block.chunks_exact_mut(8) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                word.copy_from_slice(&x.to_le_bytes());
-            }
-            file.write_all(&block).unwrap();
-        }
-        file.flush().unwrap();
-    }
+    pinion_testkit::fixture::write_file(&path, "cid-bench", SIZE).unwrap();
     // Warm the page cache so both read from memory.
     let _ = std::fs::read(&path).map(|bytes| bytes.len());
 
@@ -44,35 +30,36 @@ fn main() {
     let sha_secs = started.elapsed().as_secs_f64();
     assert!(output.status.success());
 
-    let mut results = Vec::new();
-    for version in [CidVersion::V0, CidVersion::V1] {
-        let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&path).unwrap());
-        let started = Instant::now();
-        let summary = hash_reader(file, version).unwrap();
-        results.push((version, started.elapsed().as_secs_f64(), summary.cid));
-    }
-
-    let mib = MIB as f64;
+    let mib = (SIZE >> 20) as f64;
     println!("local CID of 1 GiB vs sha256sum, same run");
     println!(
         "  sha256sum        {:6.2} s  {:7.1} MiB/s",
         sha_secs,
         mib / sha_secs
     );
-    let mut failed = false;
-    for (version, secs, cid) in &results {
+    let mut rows = Vec::new();
+    for version in [CidVersion::V0, CidVersion::V1] {
+        let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&path).unwrap());
+        let started = Instant::now();
+        let summary = hash_reader(file, version).unwrap();
+        let secs = started.elapsed().as_secs_f64();
         let ratio = sha_secs / secs;
         println!(
-            "  pinion {version}   {secs:6.2} s  {:7.1} MiB/s  {ratio:4.2}× sha256sum  {cid}",
-            mib / secs
+            "  pinion {version}   {secs:6.2} s  {:7.1} MiB/s  {ratio:4.2}× sha256sum  {}",
+            mib / secs,
+            summary.cid
         );
-        if ratio < GOAL {
-            failed = true;
-        }
+        rows.push(Row::judged(
+            "3",
+            &format!("local {version} of a 1 GiB file (page-cached)"),
+            format!("{:.0} MiB/s ({ratio:.1}× sha256sum)", mib / secs),
+            format!("sha256sum {:.0} MiB/s", mib / sha_secs),
+            "≥ 0.8× sha256sum's throughput",
+            ratio >= GOAL,
+        ));
     }
-    println!("  goal             ≥ {GOAL}× sha256sum's throughput");
-    if failed {
-        eprintln!("FAILED: local CID computation is slower than {GOAL}× sha256sum");
-        std::process::exit(1);
+    for row in &rows {
+        report::record(row);
     }
+    report::exit_on_missed(&rows);
 }

@@ -14,6 +14,7 @@ use pinion_cid::{
     CidVersion, DirectoryBuilder, FileHasher, HashDirectoryOptions, hash_bytes, hash_directory,
     hash_directory_tree, hash_reader,
 };
+use pinion_testkit::fixture::xorshift_bytes;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -74,30 +75,6 @@ struct FileSpec {
 fn fixtures() -> Fixtures {
     let text = include_str!("../fixtures/cids.json");
     serde_json::from_str(text).expect("fixtures/cids.json parses")
-}
-
-/// FNV-1a (32 bit) of the UTF-8 seed; 1 instead of 0.
-fn fnv1a32(seed: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in seed.as_bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    if h == 0 { 1 } else { h }
-}
-
-/// The generator's byte rule: xorshift32 words, little-endian, truncated.
-fn xorshift_bytes(seed: &str, len: usize) -> Vec<u8> {
-    let mut x = fnv1a32(seed);
-    let mut out = Vec::with_capacity(len + 4);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out.truncate(len);
-    out
 }
 
 fn file_bytes(case: &FileCase) -> Vec<u8> {

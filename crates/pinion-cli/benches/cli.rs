@@ -1,19 +1,30 @@
-//! Benchmark: `pinion pin file` of a 1 GiB file keeps the CLI's peak RSS ≤ 32 MiB, and
-//! `pinion --version` starts in a few milliseconds. Prints the figures; exits non-zero
-//! when the memory target is missed. Run with `cargo xtask bench`.
+//! Benchmark of the `pinion` command, each figure next to a baseline in the same run:
 //!
-//! The upload goes to a separate `pinion emulator --memory` so only the CLI's own
-//! memory is measured (`VmHWM` of its process, polled from `/proc`).
+//! - `pinion pin file` of 1 GiB vs `curl -F file=@…` to the same emulator: wall time
+//!   and the client's peak RSS (goal: RSS ≤ 32 MiB, wall ≤ 1.3× curl);
+//! - start-up, `pinion --version` vs `curl --version` (mean of 20 runs each);
+//! - `pinion --local pins list` (starts the embedded emulator on its stored state, lists
+//!   20 pins, stops), next to `pinion pins list` against a running emulator and curl
+//!   making the same request (mean of 10 runs each).
+//!
+//! The emulator runs in its own process (`pinion emulator --memory`) so only the
+//! clients' memory is measured. Prints the figures; exits non-zero when a goal is
+//! missed. Run with `cargo xtask bench`.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-const MIB: u64 = 1024;
+use pinion_testkit::process::{EmulatorProcess, mean_wall, measure};
+use pinion_testkit::report::{self, Row};
+
+const SIZE: u64 = 1 << 30;
 const TARGET_RSS_MIB: f64 = 32.0;
+const TARGET_RATIO: f64 = 1.3;
+const PINS: usize = 20;
 
-fn pinion() -> Command {
+/// `pinion` with the environment of `home` only: no credentials leak in from the
+/// machine running the benchmark.
+fn pinion(home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pinion"));
     for var in [
         "PINATA_JWT",
@@ -25,133 +36,169 @@ fn pinion() -> Command {
     ] {
         command.env_remove(var);
     }
-    command.stdin(Stdio::null());
+    command
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"));
     command
 }
 
-fn write_file(path: &Path) {
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let mut block = vec![0u8; 1 << 20];
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..MIB {
-        for word in block.chunks_exact_mut(8) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            word.copy_from_slice(&x.to_le_bytes());
-        }
-        file.write_all(&block).unwrap();
-    }
-    file.flush().unwrap();
-}
-
-fn peak_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kib| kib.parse().ok())
-}
-
 fn main() {
+    if std::env::args().skip(1).any(|a| a != "--bench") {
+        return; // `cargo test --benches` passes test flags: nothing to measure.
+    }
     let dir = tempfile::tempdir().unwrap();
-    let env = |command: &mut Command| {
-        command
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env("XDG_DATA_HOME", dir.path().join("data"));
-    };
+    let home = dir.path();
+    let mut rows = Vec::new();
+
+    // 1 GiB upload, CLI vs curl.
+    let creds = home.join("creds.json");
+    let mut command = pinion(home);
+    command.args([
+        "emulator",
+        "--memory",
+        "--credentials-out",
+        creds.to_str().unwrap(),
+    ]);
+    let emulator = EmulatorProcess::start(command, &creds);
+    let base_url = emulator.credential("pinata", "base_url");
+    let jwt = emulator.credential("pinata", "jwt");
+    let file = home.join("big.bin");
+    pinion_testkit::fixture::write_file(&file, "cli-bench", SIZE).unwrap();
+    let mut upload = pinion(home);
+    upload
+        .env("PINATA_JWT", &jwt)
+        .env("PINATA_BASE_URL", &base_url)
+        .args(["-q", "pin", "file", file.to_str().unwrap()]);
+    let cli = measure(upload);
+    let mut curl = Command::new("curl");
+    curl.args(["-sS", "--fail", "-X", "POST"])
+        .arg(format!("{base_url}/pinning/pinFileToIPFS"))
+        .arg("-H")
+        .arg(format!("Authorization: Bearer {jwt}"))
+        .arg("-F")
+        .arg(format!("file=@{}", file.display()));
+    let curl = measure(curl);
+    let curl_cid = serde_json::from_str::<serde_json::Value>(&curl.stdout).unwrap()["IpfsHash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cli_cid = cli.stdout.lines().last().unwrap_or_default().trim();
+    assert_eq!(cli_cid, curl_cid, "both uploads pin the same CID");
+    std::fs::remove_file(&file).unwrap();
+    let ratio = cli.wall.as_secs_f64() / curl.wall.as_secs_f64();
+    println!("pinion CLI");
+    println!(
+        "  pin file 1 GiB         {:6.2} s  {:6.1} MiB peak RSS  ({ratio:.2}× curl)",
+        cli.wall.as_secs_f64(),
+        cli.peak_rss_mib
+    );
+    println!(
+        "  curl -F                {:6.2} s  {:6.1} MiB peak RSS",
+        curl.wall.as_secs_f64(),
+        curl.peak_rss_mib
+    );
+    rows.push(Row::judged(
+        "1",
+        "1 GiB file upload, CLI (`pinion pin file`, CID verified) vs `curl -F file=@…`",
+        format!(
+            "{:.2} s, {:.1} MiB peak RSS ({ratio:.2}× curl)",
+            cli.wall.as_secs_f64(),
+            cli.peak_rss_mib
+        ),
+        format!(
+            "curl {:.2} s, {:.1} MiB",
+            curl.wall.as_secs_f64(),
+            curl.peak_rss_mib
+        ),
+        "RSS ≤ 32 MiB, wall ≤ 1.3× curl",
+        cli.peak_rss_mib <= TARGET_RSS_MIB && ratio <= TARGET_RATIO,
+    ));
 
     // Start-up.
-    let runs = 20;
-    let started = Instant::now();
-    for _ in 0..runs {
-        let mut command = pinion();
-        env(&mut command);
-        let status = command
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-    let startup_ms = started.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
-
-    // The emulator, in its own process.
-    let creds = dir.path().join("creds.json");
-    let mut command = pinion();
-    env(&mut command);
-    let mut emulator = command
-        .args([
-            "emulator",
-            "--memory",
-            "--credentials-out",
-            creds.to_str().unwrap(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !creds.exists() {
-        assert!(Instant::now() < deadline, "the emulator did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let admin: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&creds).unwrap()).unwrap();
-
-    let file = dir.path().join("big.bin");
-    write_file(&file);
-    let mut command = pinion();
-    env(&mut command);
-    let started = Instant::now();
-    let mut child = command
-        .env("PINATA_JWT", admin["pinata"]["jwt"].as_str().unwrap())
-        .env(
-            "PINATA_BASE_URL",
-            admin["pinata"]["base_url"].as_str().unwrap(),
-        )
-        .args(["-q", "pin", "file", file.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut peak = 0;
-    while child.try_wait().unwrap().is_none() {
-        if let Some(kib) = peak_kib(child.id()) {
-            peak = peak.max(kib);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let elapsed = started.elapsed();
-    let output = child.wait_with_output().unwrap();
-    let _ = emulator.kill();
-    let _ = emulator.wait();
-    assert!(
-        output.status.success(),
-        "pin file failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let cid = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned();
-
-    let peak_mib = peak as f64 / 1024.0;
-    println!("pinion CLI");
-    println!("  pinion --version       {startup_ms:8.1} ms (mean of {runs})");
+    let startup = mean_wall(20, || {
+        let mut command = pinion(home);
+        command.arg("--version");
+        command
+    });
+    let curl_startup = mean_wall(20, || {
+        let mut command = Command::new("curl");
+        command.arg("--version");
+        command
+    });
     println!(
-        "  pin file 1 GiB         {:8.1} s, {:.1} MiB/s",
-        elapsed.as_secs_f64(),
-        1024.0 / elapsed.as_secs_f64()
+        "  pinion --version       {:6.1} ms (curl --version {:.1} ms)",
+        startup.as_secs_f64() * 1e3,
+        curl_startup.as_secs_f64() * 1e3
     );
-    println!("  peak RSS of the CLI    {peak_mib:8.1} MiB   (target ≤ {TARGET_RSS_MIB} MiB)");
-    println!("  CID                    {cid}");
-    if peak_mib > TARGET_RSS_MIB {
-        eprintln!(
-            "FAILED: the CLI's peak RSS was {peak_mib:.1} MiB, target ≤ {TARGET_RSS_MIB} MiB"
-        );
-        std::process::exit(1);
+    rows.push(Row::reported(
+        "5a",
+        "CLI start-up: `pinion --version` (mean of 20)",
+        format!("{:.1} ms", startup.as_secs_f64() * 1e3),
+        format!(
+            "`curl --version` {:.1} ms",
+            curl_startup.as_secs_f64() * 1e3
+        ),
+    ));
+
+    // `pinion --local pins list`, on a local state holding PINS pins.
+    for i in 0..PINS {
+        let doc = home.join(format!("doc-{i}.json"));
+        std::fs::write(&doc, format!("{{\"bench\":{i}}}")).unwrap();
+        let mut command = pinion(home);
+        command.args(["--local", "-q", "pin", "json", doc.to_str().unwrap()]);
+        measure(command);
     }
+    let mut check = pinion(home);
+    check.args(["--local", "--json", "pins", "list"]);
+    let listed: serde_json::Value = serde_json::from_str(&measure(check).stdout).unwrap();
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(10),
+        "one page of ten: {listed}"
+    );
+    let local = mean_wall(10, || {
+        let mut command = pinion(home);
+        command.args(["--local", "pins", "list"]);
+        command
+    });
+    let remote = mean_wall(10, || {
+        let mut command = pinion(home);
+        command
+            .env("PINATA_JWT", &jwt)
+            .env("PINATA_BASE_URL", &base_url)
+            .args(["pins", "list"]);
+        command
+    });
+    let curl_list = mean_wall(10, || {
+        let mut command = Command::new("curl");
+        command
+            .args(["-sS", "--fail"])
+            .arg(format!(
+                "{base_url}/data/pinList?status=pinned&pageLimit=10"
+            ))
+            .arg("-H")
+            .arg(format!("Authorization: Bearer {jwt}"));
+        command
+    });
+    drop(emulator);
+    println!(
+        "  pinion --local pins list  {:6.1} ms (against a running emulator {:.1} ms; curl {:.1} ms)",
+        local.as_secs_f64() * 1e3,
+        remote.as_secs_f64() * 1e3,
+        curl_list.as_secs_f64() * 1e3
+    );
+    rows.push(Row::reported(
+        "5b",
+        "`pinion --local pins list` (embedded emulator started on stored state, mean of 10)",
+        format!("{:.1} ms", local.as_secs_f64() * 1e3),
+        format!(
+            "`pinion pins list` to a running emulator {:.1} ms; curl of the same request {:.1} ms",
+            remote.as_secs_f64() * 1e3,
+            curl_list.as_secs_f64() * 1e3
+        ),
+    ));
+    for row in &rows {
+        report::record(row);
+    }
+    report::exit_on_missed(&rows);
 }

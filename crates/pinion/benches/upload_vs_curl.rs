@@ -6,70 +6,16 @@
 //! The emulator runs in this process; each client runs in its own process (this
 //! binary re-executed with `--client`, and curl) so its memory is measured alone.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use pinion::credentials::PinataCredentials;
 use pinion::upload::UploadOptions;
+use pinion_testkit::process::measure;
+use pinion_testkit::report::{self, Row};
 
-const SIZE_MIB: u64 = 1024;
+const SIZE: u64 = 1 << 30;
 const TARGET_RSS_MIB: f64 = 32.0;
 const TARGET_RATIO: f64 = 1.3;
-
-fn write_file(path: &Path) {
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let mut block = vec![0u8; 1 << 20];
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    for _ in 0..SIZE_MIB {
-        for word in block.chunks_exact_mut(8) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            word.copy_from_slice(&x.to_le_bytes());
-        }
-        file.write_all(&block).unwrap();
-    }
-    file.flush().unwrap();
-}
-
-/// Runs `command`, polling its peak RSS; returns (wall, peak MiB, stdout).
-fn measure(mut command: Command) -> (Duration, f64, String) {
-    let started = Instant::now();
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0u64;
-    while child.try_wait().unwrap().is_none() {
-        if let Ok(status) = std::fs::read_to_string(&status_file)
-            && let Some(kib) = status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmHWM:"))
-                .and_then(|rest| rest.split_whitespace().next())
-                .and_then(|kib| kib.parse::<u64>().ok())
-        {
-            peak_kib = peak_kib.max(kib);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let wall = started.elapsed();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "{:?} failed: {}",
-        command.get_program(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (
-        wall,
-        peak_kib as f64 / 1024.0,
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    )
-}
 
 /// Client mode: upload `file` with the library and print the CID.
 async fn client(base_url: &str, file: &str) {
@@ -102,13 +48,13 @@ async fn main() {
     let c = emulator.credentials().clone();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("big.bin");
-    write_file(&file);
+    pinion_testkit::fixture::write_file(&file, "upload-bench", SIZE).unwrap();
 
     let mut library = Command::new(std::env::current_exe().unwrap());
     library
         .args(["--client", &c.pinata.base_url, file.to_str().unwrap()])
         .env("BENCH_PINATA_JWT", &c.pinata.jwt);
-    let (lib_wall, lib_rss, lib_out) = tokio::task::spawn_blocking(move || measure(library))
+    let lib = tokio::task::spawn_blocking(move || measure(library))
         .await
         .unwrap();
 
@@ -119,41 +65,43 @@ async fn main() {
         .arg(format!("Authorization: Bearer {}", c.pinata.jwt))
         .arg("-F")
         .arg(format!("file=@{}", file.display()));
-    let (curl_wall, curl_rss, curl_out) = tokio::task::spawn_blocking(move || measure(curl))
+    let curl = tokio::task::spawn_blocking(move || measure(curl))
         .await
         .unwrap();
-    let curl_cid = serde_json::from_str::<serde_json::Value>(&curl_out).unwrap()["IpfsHash"]
+    let curl_cid = serde_json::from_str::<serde_json::Value>(&curl.stdout).unwrap()["IpfsHash"]
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(lib_out.trim(), curl_cid, "both uploads pin the same CID");
+    assert_eq!(lib.stdout.trim(), curl_cid, "both uploads pin the same CID");
 
-    let ratio = lib_wall.as_secs_f64() / curl_wall.as_secs_f64();
+    let ratio = lib.wall.as_secs_f64() / curl.wall.as_secs_f64();
+    let (lib_rss, curl_rss) = (lib.peak_rss_mib, curl.peak_rss_mib);
     println!("1 GiB upload to the emulator (Pinata pinFileToIPFS), same run");
     println!("  client          wall       peak RSS");
     println!(
         "  pinion library  {:6.2} s   {lib_rss:6.1} MiB",
-        lib_wall.as_secs_f64()
+        lib.wall.as_secs_f64()
     );
     println!(
         "  curl -F         {:6.2} s   {curl_rss:6.1} MiB",
-        curl_wall.as_secs_f64()
+        curl.wall.as_secs_f64()
     );
     println!(
         "  wall ratio      {ratio:6.2}×   (target ≤ {TARGET_RATIO}×; RSS target ≤ {TARGET_RSS_MIB} MiB)"
     );
     println!("  CID             {curl_cid}");
-    let mut failed = false;
-    if lib_rss > TARGET_RSS_MIB {
-        eprintln!("FAILED: library peak RSS {lib_rss:.1} MiB > {TARGET_RSS_MIB} MiB");
-        failed = true;
-    }
-    if ratio > TARGET_RATIO {
-        eprintln!("FAILED: library wall time {ratio:.2}× curl's > {TARGET_RATIO}×");
-        failed = true;
-    }
+    let row = Row::judged(
+        "1",
+        "1 GiB file upload, library (`pin_file`) vs `curl -F file=@…`",
+        format!(
+            "{:.2} s, {lib_rss:.1} MiB peak RSS ({ratio:.2}× curl)",
+            lib.wall.as_secs_f64()
+        ),
+        format!("curl {:.2} s, {curl_rss:.1} MiB", curl.wall.as_secs_f64()),
+        "RSS ≤ 32 MiB, wall ≤ 1.3× curl",
+        lib_rss <= TARGET_RSS_MIB && ratio <= TARGET_RATIO,
+    );
     emulator.shutdown().await;
-    if failed {
-        std::process::exit(1);
-    }
+    report::record(&row);
+    report::exit_on_missed(&[row]);
 }

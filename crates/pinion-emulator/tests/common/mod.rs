@@ -96,22 +96,5 @@ pub fn file_fixtures(max_len: u64) -> Vec<Fixture> {
         .collect()
 }
 
-/// The fixture generator's byte rule: xorshift32 seeded by FNV-1a-32 of `seed`,
-/// little-endian words, truncated to `len`.
-pub fn xorshift_bytes(seed: &str, len: usize) -> Vec<u8> {
-    let mut h: u32 = 0x811c_9dc5;
-    for byte in seed.bytes() {
-        h ^= u32::from(byte);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    let mut x = if h == 0 { 1 } else { h };
-    let mut out = Vec::with_capacity(len + 4);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out.truncate(len);
-    out
-}
+/// The fixture generator's byte rule (`xorshift32:<seed>`).
+pub use pinion_testkit::fixture::xorshift_bytes;

@@ -1,0 +1,109 @@
+//! Benchmark rows for the table `cargo xtask bench` prints and writes to
+//! `BENCHMARKS.md`. A benchmark prints its own detailed figures and [`record`]s one
+//! row per claim; `cargo xtask bench` collects them through the file named by
+//! [`REPORT_ENV`].
+
+use serde::{Deserialize, Serialize};
+
+/// The environment variable naming the file rows are appended to (JSON lines).
+pub const REPORT_ENV: &str = "PINION_BENCH_REPORT";
+
+/// Whether a row's goal was met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The goal holds in this run.
+    Met,
+    /// The goal was missed in this run.
+    Missed,
+    /// No goal: the figure is reported for information.
+    Reported,
+}
+
+/// One row of the benchmark table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Row {
+    /// Which item of the benchmark plan (issue 6) it answers, such as `"1"` or `"4b"`.
+    pub item: String,
+    /// What was measured, in a few words.
+    pub what: String,
+    /// pinion's figures.
+    pub pinion: String,
+    /// The baseline's figures, measured in the same run.
+    pub baseline: String,
+    /// The goal, in words.
+    pub goal: String,
+    /// Whether it was met.
+    pub verdict: Verdict,
+}
+
+impl Row {
+    /// A row whose verdict is `met` (met or missed).
+    pub fn judged(
+        item: &str,
+        what: &str,
+        pinion: String,
+        baseline: String,
+        goal: &str,
+        met: bool,
+    ) -> Self {
+        Self {
+            item: item.into(),
+            what: what.into(),
+            pinion,
+            baseline,
+            goal: goal.into(),
+            verdict: if met { Verdict::Met } else { Verdict::Missed },
+        }
+    }
+
+    /// A row reported without a goal.
+    pub fn reported(item: &str, what: &str, pinion: String, baseline: String) -> Self {
+        Self {
+            item: item.into(),
+            what: what.into(),
+            pinion,
+            baseline,
+            goal: "—".into(),
+            verdict: Verdict::Reported,
+        }
+    }
+}
+
+/// Records `row` for `cargo xtask bench` (appends it to the file [`REPORT_ENV`]
+/// names; nothing when it is unset), and prints it.
+pub fn record(row: &Row) {
+    println!(
+        "  row {}: {} | pinion {} | baseline {} | goal {} | {:?}",
+        row.item, row.what, row.pinion, row.baseline, row.goal, row.verdict
+    );
+    let Some(path) = std::env::var_os(REPORT_ENV) else {
+        return;
+    };
+    use std::io::Write;
+    let line = serde_json::to_string(row).expect("a row serialises");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("cannot append to {}: {e}", path.to_string_lossy()));
+    writeln!(file, "{line}").expect("the row is written");
+}
+
+/// Exits non-zero, naming them, when any of `rows` missed its goal.
+pub fn exit_on_missed(rows: &[Row]) {
+    let missed: Vec<_> = rows
+        .iter()
+        .filter(|row| row.verdict == Verdict::Missed)
+        .map(|row| {
+            format!(
+                "{} ({}: {} vs {})",
+                row.what, row.goal, row.pinion, row.baseline
+            )
+        })
+        .collect();
+    if !missed.is_empty() {
+        eprintln!("FAILED: missed goal: {}", missed.join("; "));
+        std::process::exit(1);
+    }
+}
