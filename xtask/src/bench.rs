@@ -16,7 +16,6 @@ pub const BENCHMARKS: &[(&str, &str)] = &[
     ("pinion-cid", "cid_vs_sha256sum"),
     ("pinion-emulator", "upload_memory"),
     ("pinion", "upload_vs_curl"),
-    ("pinion", "directory_vs_curl"),
     ("pinion", "small_calls"),
     ("pinion-cli", "cli"),
     ("pinion-emulator", "load"),

@@ -97,21 +97,13 @@ fn main() {
         curl.wall.as_secs_f64(),
         curl.peak_rss_mib
     );
-    rows.push(Row::judged(
+    rows.push(Row::client_versus_curl(
         "1",
         "1 GiB file upload, CLI (`pinion pin file`, CID verified) vs `curl -F file=@…`",
-        format!(
-            "{:.2} s, {:.1} MiB peak RSS ({ratio:.2}× curl)",
-            cli.wall.as_secs_f64(),
-            cli.peak_rss_mib
-        ),
-        format!(
-            "curl {:.2} s, {:.1} MiB",
-            curl.wall.as_secs_f64(),
-            curl.peak_rss_mib
-        ),
-        "RSS ≤ 32 MiB, wall ≤ 1.3× curl",
-        cli.peak_rss_mib <= TARGET_RSS_MIB && ratio <= TARGET_RATIO,
+        &cli,
+        &curl,
+        TARGET_RATIO,
+        TARGET_RSS_MIB,
     ));
 
     // Start-up.

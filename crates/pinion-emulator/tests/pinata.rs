@@ -3,71 +3,24 @@
 
 mod common;
 
-use common::{file_fixtures, http, json, start, text, xorshift_bytes};
+use common::{Api, Auth, file_fixtures, http, json, start, text, xorshift_bytes};
 use pinion_cid::{CidVersion, DirectoryBuilder, hash_bytes};
 use pinion_emulator::RunningEmulator;
 use pinion_scopes::pinata::{PinataFlag, PinataPermissions};
+use reqwest::Method;
 use reqwest::multipart::{Form, Part};
-use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 
-/// A client authenticated one way or another.
-#[derive(Clone)]
-struct Pinata {
-    base: String,
-    auth: Auth,
-    http: reqwest::Client,
-}
+type Pinata = Api;
 
-#[derive(Clone)]
-enum Auth {
-    None,
-    Jwt(String),
-    Pair(String, String),
-}
-
-impl Pinata {
+/// Pinata's own calls.
+impl Api {
     fn admin(emulator: &RunningEmulator) -> Self {
-        let c = emulator.credentials();
-        Pinata {
-            base: c.pinata.base_url.clone(),
-            auth: Auth::Jwt(c.pinata.jwt.clone()),
-            http: http(),
-        }
-    }
-
-    fn with(&self, auth: Auth) -> Self {
-        Pinata {
-            auth,
-            ..self.clone()
-        }
-    }
-
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let request = self.http.request(method, format!("{}{path}", self.base));
-        match &self.auth {
-            Auth::None => request,
-            Auth::Jwt(jwt) => request.bearer_auth(jwt),
-            Auth::Pair(key, secret) => request
-                .header("pinata_api_key", key)
-                .header("pinata_secret_api_key", secret),
-        }
-    }
-
-    async fn get(&self, path: &str, status: u16) -> Value {
-        json(
-            self.request(Method::GET, path).send().await.unwrap(),
-            status,
-        )
-        .await
+        Api::pinata(emulator)
     }
 
     async fn send_json(&self, method: Method, path: &str, body: Value, status: u16) -> Value {
-        json(
-            self.request(method, path).json(&body).send().await.unwrap(),
-            status,
-        )
-        .await
+        self.call(method, path, Some(body), status).await
     }
 
     async fn send_text(
@@ -77,11 +30,7 @@ impl Pinata {
         body: Option<Value>,
         status: u16,
     ) -> String {
-        let mut request = self.request(method, path);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        text(request.send().await.unwrap(), status).await
+        self.call_text(method, path, body, status).await
     }
 
     async fn upload(
@@ -101,15 +50,7 @@ impl Pinata {
         if let Some(options) = options {
             form = form.text("pinataOptions", options.to_string());
         }
-        json(
-            self.request(Method::POST, "/pinning/pinFileToIPFS")
-                .multipart(form)
-                .send()
-                .await
-                .unwrap(),
-            status,
-        )
-        .await
+        self.post_form("/pinning/pinFileToIPFS", form, status).await
     }
 
     /// A new key with these permissions; returns a client using its key pair.

@@ -5,45 +5,19 @@ mod common;
 
 use std::time::Duration;
 
-use common::{http, json, start, text};
+use common::{Api, Auth, http, json, start, text};
 use pinion_cid::{CidVersion, DirectoryBuilder, hash_bytes};
 use pinion_emulator::RunningEmulator;
+use reqwest::Method;
 use reqwest::multipart::{Form, Part};
-use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 
-struct Submarine {
-    base: String,
-    gateway: String,
-    key: Option<String>,
-    http: reqwest::Client,
-}
+type Submarine = Api;
 
-impl Submarine {
+/// Submarine's own calls.
+impl Api {
     fn new(emulator: &RunningEmulator) -> Self {
-        let c = emulator.credentials();
-        Submarine {
-            base: c.submarine.base_url.clone(),
-            gateway: c.submarine.gateway_url.clone(),
-            key: Some(c.submarine.api_key.clone()),
-            http: http(),
-        }
-    }
-
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let request = self.http.request(method, format!("{}{path}", self.base));
-        match &self.key {
-            Some(key) => request.header("x-api-key", key),
-            None => request,
-        }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
-        let mut request = self.request(method, path);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        json(request.send().await.unwrap(), status).await
+        Api::submarine(emulator)
     }
 
     async fn upload(
@@ -59,15 +33,7 @@ impl Submarine {
         for (name, value) in fields {
             form = form.text(name.to_string(), value.to_string());
         }
-        json(
-            self.request(Method::POST, "/content")
-                .multipart(form)
-                .send()
-                .await
-                .unwrap(),
-            status,
-        )
-        .await
+        self.post_form("/content", form, status).await
     }
 
     async fn token(&self, ids: &[&str], seconds: u64) -> String {
@@ -99,10 +65,10 @@ impl Submarine {
 async fn the_key_is_required() {
     let emulator = start().await;
     let mut client = Submarine::new(&emulator);
-    client.key = None;
+    client.auth = Auth::None;
     let missing = client.call(Method::GET, "/content", None, 401).await;
     assert_eq!(missing["error"]["reason"], "INVALID_CREDENTIALS");
-    client.key = Some("0".repeat(32));
+    client.auth = Auth::ApiKey("0".repeat(32));
     client.call(Method::GET, "/content", None, 401).await;
     client
         .call(

@@ -5,61 +5,19 @@ mod common;
 
 use std::time::Duration;
 
-use common::{file_fixtures, http, json, start};
+use common::{Api, Auth, file_fixtures, http, json, start};
 use pinion_emulator::RunningEmulator;
 use pinion_scopes::w3ipfs::{W3ipfsScope, W3ipfsScopes};
+use reqwest::Method;
 use reqwest::multipart::{Form, Part};
-use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 
-#[derive(Clone)]
-struct W3 {
-    base: String,
-    auth: Auth,
-    http: reqwest::Client,
-}
+type W3 = Api;
 
-#[derive(Clone)]
-enum Auth {
-    None,
-    Jwt(String),
-    Pair(String, String),
-}
-
-impl W3 {
+/// W3IPFS's own calls.
+impl Api {
     fn session(emulator: &RunningEmulator) -> Self {
-        let c = emulator.credentials();
-        W3 {
-            base: c.w3ipfs.base_url.clone(),
-            auth: Auth::Jwt(c.w3ipfs.jwt.clone()),
-            http: http(),
-        }
-    }
-
-    fn with(&self, auth: Auth) -> Self {
-        W3 {
-            auth,
-            ..self.clone()
-        }
-    }
-
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let request = self.http.request(method, format!("{}{path}", self.base));
-        match &self.auth {
-            Auth::None => request,
-            Auth::Jwt(jwt) => request.bearer_auth(jwt),
-            Auth::Pair(key, secret) => request
-                .header("pinning_api_key", key)
-                .header("pinning_secret_key", secret),
-        }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>, status: u16) -> Value {
-        let mut request = self.request(method, path);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        json(request.send().await.unwrap(), status).await
+        Api::w3ipfs(emulator)
     }
 
     async fn upload(
@@ -75,15 +33,7 @@ impl W3 {
         if let Some(metadata) = metadata {
             form = form.text("metadata", metadata.to_string());
         }
-        json(
-            self.request(Method::POST, "/pinning/")
-                .multipart(form)
-                .send()
-                .await
-                .unwrap(),
-            status,
-        )
-        .await
+        self.post_form("/pinning/", form, status).await
     }
 
     async fn key(&self, scopes: Value) -> (W3, Value) {

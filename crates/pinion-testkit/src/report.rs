@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::process::Measured;
+
 /// The environment variable naming the file rows are appended to (JSON lines).
 pub const REPORT_ENV: &str = "PINION_BENCH_REPORT";
 
@@ -55,6 +57,35 @@ impl Row {
             goal: goal.into(),
             verdict: if met { Verdict::Met } else { Verdict::Missed },
         }
+    }
+
+    /// A row comparing two measured client runs: pinion's against curl's, judged by
+    /// wall-time ratio and pinion's peak RSS.
+    pub fn client_versus_curl(
+        item: &str,
+        what: &str,
+        pinion: &Measured,
+        curl: &Measured,
+        max_ratio: f64,
+        max_rss_mib: f64,
+    ) -> Self {
+        let ratio = pinion.wall.as_secs_f64() / curl.wall.as_secs_f64();
+        Self::judged(
+            item,
+            what,
+            format!(
+                "{:.2} s, {:.1} MiB peak RSS ({ratio:.2}× curl)",
+                pinion.wall.as_secs_f64(),
+                pinion.peak_rss_mib
+            ),
+            format!(
+                "curl {:.2} s, {:.1} MiB",
+                curl.wall.as_secs_f64(),
+                curl.peak_rss_mib
+            ),
+            &format!("RSS ≤ {max_rss_mib} MiB, wall ≤ {max_ratio}× curl"),
+            pinion.peak_rss_mib <= max_rss_mib && ratio <= max_ratio,
+        )
     }
 
     /// A row reported without a goal.

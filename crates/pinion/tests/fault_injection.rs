@@ -133,9 +133,9 @@ async fn mixed_operations_survive_injected_faults_without_loss_or_duplicates() {
     emulator.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_stalled_server_trips_the_timeout() {
-    // Accepts connections and never answers.
+/// A server that accepts connections and never reads or answers; abort the task to
+/// close them.
+async fn silent_server() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let hold = tokio::spawn(async move {
@@ -144,6 +144,12 @@ async fn a_stalled_server_trips_the_timeout() {
             held.push(socket);
         }
     });
+    (addr, hold)
+}
+
+#[tokio::test]
+async fn a_stalled_server_trips_the_timeout() {
+    let (addr, hold) = silent_server().await;
     let pinata = pinion::pinata::Client::builder()
         .base_url(format!("http://{addr}"))
         .credentials(PinataCredentials::jwt("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"))
@@ -171,16 +177,8 @@ async fn a_stalled_server_trips_the_timeout() {
 
 #[tokio::test]
 async fn a_stalled_upload_trips_the_stall_timeout() {
-    // Accepts connections and never reads: the upload fills the socket buffers and
-    // makes no more progress.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let hold = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
+    // The upload fills the socket buffers and then makes no more progress.
+    let (addr, hold) = silent_server().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("big.bin");
     // Larger than any loopback socket buffer pair, so the body cannot all be sent.

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use pinion_emulator::{AdminCredentials, Emulator, RunningEmulator};
+use reqwest::{Method, RequestBuilder};
+use serde_json::Value;
 
 /// A fresh emulator with in-memory state.
 pub async fn start() -> RunningEmulator {
@@ -17,6 +19,142 @@ pub fn http() -> reqwest::Client {
         .no_proxy()
         .build()
         .expect("reqwest client")
+}
+
+/// How a test request authenticates.
+#[derive(Clone)]
+pub enum Auth {
+    None,
+    /// `Authorization: Bearer`.
+    Jwt(String),
+    /// A key pair in the service's two headers.
+    Pair(String, String),
+    /// Submarine's `x-api-key`.
+    ApiKey(String),
+}
+
+/// One service of the emulator over plain HTTP, authenticated one way or another.
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub auth: Auth,
+    pub http: reqwest::Client,
+    /// The dedicated gateway (Submarine).
+    pub gateway: String,
+    /// The header names of a key pair.
+    pair_headers: [&'static str; 2],
+}
+
+impl Api {
+    /// Pinata with the admin JWT.
+    pub fn pinata(emulator: &RunningEmulator) -> Self {
+        let c = emulator.credentials();
+        Api {
+            base: c.pinata.base_url.clone(),
+            auth: Auth::Jwt(c.pinata.jwt.clone()),
+            http: http(),
+            gateway: c.submarine.gateway_url.clone(),
+            pair_headers: ["pinata_api_key", "pinata_secret_api_key"],
+        }
+    }
+
+    /// W3IPFS with the admin session JWT.
+    pub fn w3ipfs(emulator: &RunningEmulator) -> Self {
+        let c = emulator.credentials();
+        Api {
+            base: c.w3ipfs.base_url.clone(),
+            auth: Auth::Jwt(c.w3ipfs.jwt.clone()),
+            http: http(),
+            gateway: c.submarine.gateway_url.clone(),
+            pair_headers: ["pinning_api_key", "pinning_secret_key"],
+        }
+    }
+
+    /// Submarine with the admin API key.
+    pub fn submarine(emulator: &RunningEmulator) -> Self {
+        let c = emulator.credentials();
+        Api {
+            base: c.submarine.base_url.clone(),
+            auth: Auth::ApiKey(c.submarine.api_key.clone()),
+            http: http(),
+            gateway: c.submarine.gateway_url.clone(),
+            pair_headers: ["", ""],
+        }
+    }
+
+    /// The same service with other credentials.
+    pub fn with(&self, auth: Auth) -> Self {
+        Api {
+            auth,
+            ..self.clone()
+        }
+    }
+
+    /// A request to `path` below the base URL, authenticated.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let request = self.http.request(method, format!("{}{path}", self.base));
+        match &self.auth {
+            Auth::None => request,
+            Auth::Jwt(jwt) => request.bearer_auth(jwt),
+            Auth::Pair(key, secret) => request
+                .header(self.pair_headers[0], key)
+                .header(self.pair_headers[1], secret),
+            Auth::ApiKey(key) => request.header("x-api-key", key),
+        }
+    }
+
+    /// Sends `body` (if any) as JSON; asserts `status`; returns the JSON answer.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        status: u16,
+    ) -> Value {
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        json(request.send().await.unwrap(), status).await
+    }
+
+    /// [`call`](Self::call) returning the answer as text.
+    pub async fn call_text(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        status: u16,
+    ) -> String {
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        text(request.send().await.unwrap(), status).await
+    }
+
+    /// `GET path`, asserting `status`.
+    pub async fn get(&self, path: &str, status: u16) -> Value {
+        self.call(Method::GET, path, None, status).await
+    }
+
+    /// Posts a multipart `form`, asserting `status`.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+        status: u16,
+    ) -> Value {
+        json(
+            self.request(Method::POST, path)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap(),
+            status,
+        )
+        .await
+    }
 }
 
 /// Shorthand for the admin credentials.
