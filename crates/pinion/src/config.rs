@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use pinion_api::ClientContext;
 use url::Url;
 
 use crate::Error;
@@ -207,12 +208,17 @@ impl<C: Credentials> ClientBuilder<C> {
         self
     }
 
-    /// Checks everything and builds what a client holds.
-    pub(crate) fn into_parts(
+    /// Checks everything and builds what a client holds, with its generated client
+    /// made by `new_api` (the generated `Client::new_with_client`).
+    pub(crate) fn connect<A>(
         self,
         default_base: &str,
         default_limit: RateLimit,
-    ) -> Result<Parts<C>, Error> {
+        new_api: impl FnOnce(&str, reqwest::Client, ClientContext<C>) -> A,
+    ) -> Result<Connection<A, C>, Error>
+    where
+        C: Clone,
+    {
         let credentials = self.credentials.ok_or_else(|| {
             Error::invalid_input(
                 "client configuration",
@@ -258,23 +264,39 @@ impl<C: Credentials> ClientBuilder<C> {
             user_agent,
             credentials.secrets(),
         ));
-        Ok(Parts {
+        let context = ClientContext::new(credentials.clone()).with_executor(engine.clone());
+        let api = new_api(&base_url, http.clone(), context);
+        Ok(Connection {
+            api,
+            engine,
+            http,
             base_url,
             credentials,
-            http,
-            engine,
             gateway_url,
         })
     }
 }
 
-/// What a built client holds.
-pub(crate) struct Parts<C> {
+/// What a built client of any service holds: the generated client over the shared
+/// executor, and what the hand-written operations (uploads, links) need beside it.
+pub(crate) struct Connection<A, C> {
+    pub(crate) api: A,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) credentials: C,
-    pub(crate) http: reqwest::Client,
-    pub(crate) engine: Arc<Engine>,
     pub(crate) gateway_url: Option<String>,
+}
+
+impl<A, C: std::fmt::Debug> Connection<A, C> {
+    /// The client's `Debug`: where it talks to and its (redacted) credentials.
+    pub(crate) fn debug(&self, f: &mut std::fmt::Formatter<'_>, name: &str) -> std::fmt::Result {
+        f.debug_struct(name)
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("gateway_url", &self.gateway_url)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Checks an `http(s)` URL and returns it without a trailing slash.
@@ -337,7 +359,11 @@ mod tests {
     #[test]
     fn missing_credentials_and_zero_timeouts_are_refused() {
         let error = ClientBuilder::<PinataCredentials>::default()
-            .into_parts("https://api.pinata.cloud", RateLimit::unlimited())
+            .connect(
+                "https://api.pinata.cloud",
+                RateLimit::unlimited(),
+                pinion_api::pinata::Client::new_with_client,
+            )
             .err()
             .unwrap();
         assert!(
@@ -347,7 +373,11 @@ mod tests {
         let error = ClientBuilder::<PinataCredentials>::default()
             .credentials(PinataCredentials::jwt("a.b.c"))
             .request_timeout(Duration::ZERO)
-            .into_parts("https://api.pinata.cloud", RateLimit::unlimited())
+            .connect(
+                "https://api.pinata.cloud",
+                RateLimit::unlimited(),
+                pinion_api::pinata::Client::new_with_client,
+            )
             .err()
             .unwrap();
         assert!(

@@ -5,14 +5,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures::Stream;
-use pinion_api::ClientContext;
 use serde_json::{Map, Value};
 
 pub use pinion_api::pinata::types;
 
 use crate::Error;
 use crate::cid::CidVersion;
-use crate::config::{ClientBuilder, Parts};
+use crate::config::{ClientBuilder, Connection};
 use crate::executor::Engine;
 use crate::keys::PinataKey;
 use crate::operations;
@@ -45,48 +44,27 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    api: pinion_api::pinata::Client,
-    engine: Arc<Engine>,
-    http: reqwest::Client,
-    base_url: String,
-    credentials: PinataCredentials,
-    gateway_url: Option<String>,
-}
+type Inner = Connection<pinion_api::pinata::Client, PinataCredentials>;
 
 #[doc(no_inline)]
 pub use crate::credentials::PinataCredentials;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("pinata::Client")
-            .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials)
-            .finish_non_exhaustive()
+        self.inner.debug(f, "pinata::Client")
     }
 }
 
 impl ClientBuilder<PinataCredentials> {
     /// Builds the client, refusing missing credentials or malformed settings.
     pub fn build(self) -> Result<Client, Error> {
-        let Parts {
-            base_url,
-            credentials,
-            http,
-            engine,
-            gateway_url,
-        } = self.into_parts(DEFAULT_BASE_URL, RateLimit::pinata(PinataPlan::Free))?;
-        let context = ClientContext::new(credentials.clone()).with_executor(engine.clone());
-        let api = pinion_api::pinata::Client::new_with_client(&base_url, http.clone(), context);
+        let inner = self.connect(
+            DEFAULT_BASE_URL,
+            RateLimit::pinata(PinataPlan::Free),
+            pinion_api::pinata::Client::new_with_client,
+        )?;
         Ok(Client {
-            inner: Arc::new(Inner {
-                api,
-                engine,
-                http,
-                base_url,
-                credentials,
-                gateway_url,
-            }),
+            inner: Arc::new(inner),
         })
     }
 

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use futures::Stream;
-use pinion_api::ClientContext;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -13,7 +12,7 @@ pub use pinion_api::submarine::types;
 
 use crate::Error;
 use crate::cid::CidVersion;
-use crate::config::{ClientBuilder, Parts};
+use crate::config::{ClientBuilder, Connection};
 #[doc(no_inline)]
 pub use crate::credentials::SubmarineCredentials;
 use crate::executor::Engine;
@@ -50,46 +49,24 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    api: pinion_api::submarine::Client,
-    engine: Arc<Engine>,
-    http: reqwest::Client,
-    base_url: String,
-    credentials: SubmarineCredentials,
-    gateway_url: Option<String>,
-}
+type Inner = Connection<pinion_api::submarine::Client, SubmarineCredentials>;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("submarine::Client")
-            .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials)
-            .field("gateway_url", &self.inner.gateway_url)
-            .finish_non_exhaustive()
+        self.inner.debug(f, "submarine::Client")
     }
 }
 
 impl ClientBuilder<SubmarineCredentials> {
     /// Builds the client, refusing missing credentials or malformed settings.
     pub fn build(self) -> Result<Client, Error> {
-        let Parts {
-            base_url,
-            credentials,
-            http,
-            engine,
-            gateway_url,
-        } = self.into_parts(DEFAULT_BASE_URL, RateLimit::submarine())?;
-        let context = ClientContext::new(credentials.clone()).with_executor(engine.clone());
-        let api = pinion_api::submarine::Client::new_with_client(&base_url, http.clone(), context);
+        let inner = self.connect(
+            DEFAULT_BASE_URL,
+            RateLimit::submarine(),
+            pinion_api::submarine::Client::new_with_client,
+        )?;
         Ok(Client {
-            inner: Arc::new(Inner {
-                api,
-                engine,
-                http,
-                base_url,
-                credentials,
-                gateway_url,
-            }),
+            inner: Arc::new(inner),
         })
     }
 

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use futures::Stream;
-use pinion_api::ClientContext;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -11,7 +10,7 @@ pub use pinion_api::w3ipfs::types;
 
 use crate::Error;
 use crate::cid::CidVersion;
-use crate::config::{ClientBuilder, Parts};
+use crate::config::{ClientBuilder, Connection};
 #[doc(no_inline)]
 pub use crate::credentials::W3ipfsCredentials;
 use crate::executor::Engine;
@@ -45,43 +44,24 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    api: pinion_api::w3ipfs::Client,
-    engine: Arc<Engine>,
-    http: reqwest::Client,
-    base_url: String,
-    credentials: W3ipfsCredentials,
-}
+type Inner = Connection<pinion_api::w3ipfs::Client, W3ipfsCredentials>;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("w3ipfs::Client")
-            .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials)
-            .finish_non_exhaustive()
+        self.inner.debug(f, "w3ipfs::Client")
     }
 }
 
 impl ClientBuilder<W3ipfsCredentials> {
     /// Builds the client, refusing missing credentials or malformed settings.
     pub fn build(self) -> Result<Client, Error> {
-        let Parts {
-            base_url,
-            credentials,
-            http,
-            engine,
-            ..
-        } = self.into_parts(DEFAULT_BASE_URL, RateLimit::w3ipfs())?;
-        let context = ClientContext::new(credentials.clone()).with_executor(engine.clone());
-        let api = pinion_api::w3ipfs::Client::new_with_client(&base_url, http.clone(), context);
+        let inner = self.connect(
+            DEFAULT_BASE_URL,
+            RateLimit::w3ipfs(),
+            pinion_api::w3ipfs::Client::new_with_client,
+        )?;
         Ok(Client {
-            inner: Arc::new(Inner {
-                api,
-                engine,
-                http,
-                base_url,
-                credentials,
-            }),
+            inner: Arc::new(inner),
         })
     }
 
