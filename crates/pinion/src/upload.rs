@@ -714,6 +714,7 @@ impl Multipart {
             versions: versions.to_vec(),
             summaries: summaries.clone(),
             activity: activity.clone(),
+            read_ahead: VecDeque::new(),
         };
         let progress = options.progress.clone();
         let mut sent = 0u64;
@@ -734,6 +735,15 @@ impl Multipart {
         Ok((stream, BodyRun { summaries }))
     }
 }
+
+/// Files up to this size are read whole, several in one trip to the blocking pool:
+/// opening and reading a small file through `tokio::fs` costs three trips, which
+/// dominated uploads of many small files.
+const SMALL_FILE: u64 = 64 * 1024;
+/// At most this many bytes of small files are read ahead of the body.
+const READ_AHEAD_BYTES: u64 = 1024 * 1024;
+/// At most this many small files are read ahead of the body.
+const READ_AHEAD_FILES: usize = 256;
 
 /// Per file, its summary in each hashed version, once fully sent.
 type Summaries = Arc<Mutex<Vec<Option<Vec<(CidVersion, FileSummary)>>>>>;
@@ -763,9 +773,57 @@ struct BodyState {
     versions: Vec<CidVersion>,
     summaries: Summaries,
     activity: Activity,
+    /// Small files read ahead, in body order: (file index, its bytes).
+    read_ahead: VecDeque<(usize, std::io::Result<Vec<u8>>)>,
 }
 
 impl BodyState {
+    /// Whether file `index` is a small file on disk (read whole, ahead).
+    fn is_small_path(&self, index: usize) -> bool {
+        matches!(&self.files[index], Some((Some(_), None, Some(len))) if *len <= SMALL_FILE)
+    }
+
+    /// The bytes of small file `index`, reading it and the small files after it in one
+    /// blocking trip when they are not read yet.
+    async fn small_file(&mut self, index: usize, path: &Path) -> std::io::Result<Vec<u8>> {
+        if self
+            .read_ahead
+            .front()
+            .is_none_or(|(ahead, _)| *ahead != index)
+        {
+            self.read_ahead.clear();
+            let mut batch = vec![(index, path.to_owned())];
+            let mut bytes = 0;
+            for segment in &self.segments {
+                let Segment::File(next) = segment else {
+                    continue;
+                };
+                if batch.len() >= READ_AHEAD_FILES || !self.is_small_path(*next) {
+                    break;
+                }
+                let Some((Some(path), _, Some(len))) = &self.files[*next] else {
+                    break;
+                };
+                bytes += len;
+                if bytes > READ_AHEAD_BYTES {
+                    break;
+                }
+                batch.push((*next, path.clone()));
+            }
+            let read = tokio::task::spawn_blocking(move || {
+                batch
+                    .into_iter()
+                    .map(|(index, path)| (index, std::fs::read(path)))
+                    .collect::<VecDeque<_>>()
+            })
+            .await
+            .map_err(std::io::Error::other)?;
+            self.read_ahead = read;
+        }
+        let (_, bytes) = self.read_ahead.pop_front().expect("read above");
+        bytes
+    }
+
     async fn next(mut self) -> Option<(std::io::Result<Bytes>, Self)> {
         loop {
             if let Some(current) = &mut self.current {
@@ -808,10 +866,22 @@ impl BodyState {
             match self.segments.pop_front()? {
                 Segment::Static(bytes) => return Some((Ok(bytes), self)),
                 Segment::File(index) => {
+                    let small = self.is_small_path(index);
                     let (path, reader, expected_len) =
                         self.files[index].take().expect("each file is sent once");
                     let reader: Box<dyn AsyncRead + Send + Unpin> = match (reader, &path) {
                         (Some(reader), _) => reader,
+                        (None, Some(path)) if small => match self.small_file(index, path).await {
+                            Ok(bytes) => Box::new(std::io::Cursor::new(bytes)),
+                            Err(error) => {
+                                let kind = error.kind();
+                                self.activity.fail(Error::io(Some(path.clone()), error));
+                                return Some((
+                                    Err(std::io::Error::new(kind, "upload source failed")),
+                                    self,
+                                ));
+                            }
+                        },
                         (None, Some(path)) => match tokio::fs::File::open(path).await {
                             Ok(file) => Box::new(file),
                             Err(error) => {
