@@ -1,19 +1,68 @@
 //! Uploaded bytes on disk. Uploads are written to a temporary file as they stream in
 //! while both CIDs (v0 and v1) are computed in the same pass, so memory stays bounded
 //! whatever the size; the file is then renamed to a name derived from its content.
+//!
+//! Small files (an NFT collection's metadata, say) are held in memory instead, within
+//! a budget shared by all uploads in flight: creating and deleting a temporary file
+//! each cost more than the rest of their handling, and when the content is already
+//! kept nothing touches the disk at all.
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use pinion_cid::{CidVersion, FileHasher, FileSummary};
 use tokio::io::AsyncWriteExt;
 
+/// Files up to this size are held in memory until kept.
+const SMALL_BLOB: usize = 64 * 1024;
+/// The most bytes all uploads in flight may hold in memory together.
+const MEMORY_BUDGET: u64 = 32 * 1024 * 1024;
+
+/// Bytes held against the memory budget, given back when dropped.
+#[derive(Debug)]
+struct Reservation {
+    budget: Arc<AtomicU64>,
+    bytes: u64,
+}
+
+impl Reservation {
+    /// Takes `bytes` more from the budget, or nothing when it would be overdrawn.
+    fn grow(&mut self, bytes: u64) -> bool {
+        let held = self.budget.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if held > MEMORY_BUDGET {
+            self.budget.fetch_sub(bytes, Ordering::Relaxed);
+            return false;
+        }
+        self.bytes += bytes;
+        true
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        self.budget.fetch_sub(self.bytes, Ordering::Relaxed);
+    }
+}
+
+/// Where received bytes wait until they are kept.
+#[derive(Debug)]
+enum Received {
+    Memory {
+        bytes: Bytes,
+        /// Given back to the budget when the bytes are dropped.
+        _held: Reservation,
+    },
+    Disk(tempfile::TempPath),
+}
+
 /// A file that has been received and hashed but not yet kept.
 #[derive(Debug)]
 pub(crate) struct IngestedFile {
-    temp: tempfile::TempPath,
+    received: Received,
     /// What IPFS reports for these bytes with CIDv0 (`ipfs add`).
     pub(crate) v0: FileSummary,
     /// What IPFS reports for these bytes with CIDv1 (`ipfs add --cid-version 1`).
@@ -51,6 +100,8 @@ pub(crate) enum IngestError {
 pub(crate) struct BlobStore {
     dir: PathBuf,
     durable: bool,
+    /// Bytes of small uploads held in memory now (at most [`MEMORY_BUDGET`]).
+    in_memory: Arc<AtomicU64>,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -63,6 +114,7 @@ impl BlobStore {
         Ok(BlobStore {
             dir: temp.path().to_owned(),
             durable: false,
+            in_memory: Arc::default(),
             _temp: Some(temp),
         })
     }
@@ -73,6 +125,7 @@ impl BlobStore {
         Ok(BlobStore {
             dir: dir.to_owned(),
             durable: true,
+            in_memory: Arc::default(),
             _temp: None,
         })
     }
@@ -83,27 +136,56 @@ impl BlobStore {
         S: Stream<Item = Result<Bytes, E>>,
         E: std::fmt::Display,
     {
-        let temp = tempfile::Builder::new()
-            .prefix(".upload-")
-            .tempfile_in(&self.dir)?;
-        let (std_file, temp_path) = temp.into_parts();
-        let mut file = tokio::fs::File::from_std(std_file);
         let mut v0 = FileHasher::new(CidVersion::V0);
         let mut v1 = FileHasher::new(CidVersion::V1);
         let mut body = std::pin::pin!(body);
+        let mut reservation = Reservation {
+            budget: self.in_memory.clone(),
+            bytes: 0,
+        };
+        let mut buffer = bytes::BytesMut::new();
+        let mut spilled: Option<(tokio::fs::File, tempfile::TempPath)> = None;
         while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(|error| IngestError::Body(error.to_string()))?;
             v0.update(&chunk);
             v1.update(&chunk);
-            file.write_all(&chunk).await?;
+            if let Some((file, _)) = &mut spilled {
+                file.write_all(&chunk).await?;
+            } else if buffer.len() + chunk.len() <= SMALL_BLOB
+                && reservation.grow(chunk.len() as u64)
+            {
+                buffer.extend_from_slice(&chunk);
+            } else {
+                let (std_file, temp_path) = tempfile::Builder::new()
+                    .prefix(".upload-")
+                    .tempfile_in(&self.dir)?
+                    .into_parts();
+                let mut file = tokio::fs::File::from_std(std_file);
+                file.write_all(&buffer).await?;
+                file.write_all(&chunk).await?;
+                buffer = bytes::BytesMut::new();
+                reservation = Reservation {
+                    budget: self.in_memory.clone(),
+                    bytes: 0,
+                };
+                spilled = Some((file, temp_path));
+            }
         }
-        file.flush().await?;
-        if self.durable {
-            file.sync_all().await?;
-        }
-        drop(file);
+        let received = match spilled {
+            Some((mut file, temp_path)) => {
+                file.flush().await?;
+                if self.durable {
+                    file.sync_all().await?;
+                }
+                Received::Disk(temp_path)
+            }
+            None => Received::Memory {
+                bytes: buffer.freeze(),
+                _held: reservation,
+            },
+        };
         Ok(IngestedFile {
-            temp: temp_path,
+            received,
             v0: v0.finish(),
             v1: v1.finish(),
         })
@@ -122,10 +204,23 @@ impl BlobStore {
         let name = file.v1.cid.to_string();
         let target = self.dir.join(&name);
         if target.exists() {
-            // Same bytes already kept; the temporary copy is removed on drop.
+            // Same bytes already kept; a temporary copy is removed on drop.
             return Ok(name);
         }
-        file.temp.persist(&target).map_err(|error| error.error)?;
+        match file.received {
+            Received::Disk(temp) => temp.persist(&target).map_err(|error| error.error)?,
+            Received::Memory { bytes, .. } => {
+                // Written aside and renamed, so a crash never leaves a partial blob.
+                let mut temp = tempfile::Builder::new()
+                    .prefix(".upload-")
+                    .tempfile_in(&self.dir)?;
+                std::io::Write::write_all(&mut temp, &bytes)?;
+                if self.durable {
+                    temp.as_file().sync_all()?;
+                }
+                temp.persist(&target).map_err(|error| error.error)?;
+            }
+        }
         Ok(name)
     }
 
@@ -164,6 +259,40 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(store.keep(again).unwrap(), name);
+    }
+
+    #[tokio::test]
+    async fn large_files_spill_to_disk_and_the_memory_budget_is_given_back() {
+        let store = BlobStore::temporary().unwrap();
+        let big = vec![7u8; SMALL_BLOB + 1];
+        let pieces: Vec<Result<Bytes, std::convert::Infallible>> = big
+            .chunks(10_000)
+            .map(|piece| Ok(Bytes::copy_from_slice(piece)))
+            .collect();
+        let file = store.ingest(futures::stream::iter(pieces)).await.unwrap();
+        assert!(matches!(file.received, Received::Disk(_)));
+        assert_eq!(store.in_memory.load(Ordering::Relaxed), 0);
+        let name = store.keep(file).unwrap();
+        assert_eq!(std::fs::read(store.path(&name)).unwrap(), big);
+
+        let small = store
+            .ingest_bytes(Bytes::from_static(b"small"))
+            .await
+            .unwrap();
+        assert!(matches!(small.received, Received::Memory { .. }));
+        assert_eq!(store.in_memory.load(Ordering::Relaxed), 5);
+        let name = store.keep(small).unwrap();
+        assert_eq!(std::fs::read(store.path(&name)).unwrap(), b"small");
+        assert_eq!(store.in_memory.load(Ordering::Relaxed), 0, "given back");
+
+        // Over budget, small files go to disk too.
+        store.in_memory.store(MEMORY_BUDGET, Ordering::Relaxed);
+        let squeezed = store
+            .ingest_bytes(Bytes::from_static(b"squeezed"))
+            .await
+            .unwrap();
+        assert!(matches!(squeezed.received, Received::Disk(_)));
+        assert_eq!(store.in_memory.load(Ordering::Relaxed), MEMORY_BUDGET);
     }
 
     #[tokio::test]
