@@ -49,6 +49,9 @@ mod submarine;
 mod w3ipfs;
 pub mod wire;
 
+#[doc(hidden)]
+pub mod fuzzing;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -162,6 +165,45 @@ impl EmulatorBuilder {
     /// Opens the state, provisions admin credentials on first use and starts serving.
     /// Returns once the server accepts connections.
     pub async fn start(self) -> Result<RunningEmulator, EmulatorError> {
+        let state = self.open_state()?;
+
+        let listener =
+            TcpListener::bind(self.addr)
+                .await
+                .map_err(|source| EmulatorError::Bind {
+                    addr: self.addr,
+                    source,
+                })?;
+        let addr = listener.local_addr()?;
+        let origin = format!("http://{addr}");
+        let credentials = AdminCredentials::new(&origin, &state.meta().admin);
+
+        let service = app_service(state.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                axum::ServiceExt::<axum::extract::Request>::into_make_service(service),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        tracing::info!(%origin, "pinion emulator listening");
+        Ok(RunningEmulator {
+            addr,
+            origin,
+            credentials,
+            state,
+            stop: Some(stop),
+            server,
+        })
+    }
+
+    /// Validates the faults, opens the state and provisions admin credentials on first
+    /// use: everything [`start`](Self::start) does before it listens.
+    fn open_state(&self) -> Result<AppState, EmulatorError> {
         self.faults.validate().map_err(EmulatorError::Faults)?;
         let (store, blobs) = match &self.state_dir {
             Some(dir) => open_state_dir(dir)?,
@@ -208,41 +250,23 @@ impl EmulatorBuilder {
         if first_start {
             provision(&state)?;
         }
-
-        let listener =
-            TcpListener::bind(self.addr)
-                .await
-                .map_err(|source| EmulatorError::Bind {
-                    addr: self.addr,
-                    source,
-                })?;
-        let addr = listener.local_addr()?;
-        let origin = format!("http://{addr}");
-        let credentials = AdminCredentials::new(&origin, &state.meta().admin);
-
-        let router = app::router(state.clone());
-        let service = axum::middleware::from_fn_with_state(state.clone(), app::edge).layer(router);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                axum::ServiceExt::<axum::extract::Request>::into_make_service(service),
-            )
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-        });
-        tracing::info!(%origin, "pinion emulator listening");
-        Ok(RunningEmulator {
-            addr,
-            origin,
-            credentials,
-            state,
-            stop: Some(stop),
-            server,
-        })
+        Ok(state)
     }
+}
+
+/// The whole application as one service: the edge (routing by host or prefix, rate
+/// limits, faults) in front of every service's router.
+fn app_service(
+    state: AppState,
+) -> impl tower::Service<
+    axum::extract::Request,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future: Send,
+> + Clone
++ Send
++ 'static {
+    axum::middleware::from_fn_with_state(state.clone(), app::edge).layer(app::router(state))
 }
 
 fn open_state_dir(dir: &Path) -> Result<(Store, BlobStore), EmulatorError> {

@@ -264,23 +264,40 @@ impl ErrorBody {
     /// `{"error": {"reason", "details"}}` and v3 `{"error": {"code", "message"}}`,
     /// W3IPFS's `{"status": "fail"|"error", "message"}`, other JSON with a `message`,
     /// and anything else as raw text.
+    ///
+    /// JSON that says nothing in those places (`{}`, `""`, an unknown shape) is kept as
+    /// raw text too, so a non-empty body never vanishes from the error.
     pub(crate) fn parse(body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body);
-        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-            let mut raw = text.trim().to_owned();
-            if raw.len() > MAX_RAW {
-                let mut cut = MAX_RAW;
-                while !raw.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                raw.truncate(cut);
-                raw.push('…');
+        let parsed = Self::parse_json(body).unwrap_or_default();
+        let said_something = [
+            &parsed.reason,
+            &parsed.details,
+            &parsed.message,
+            &parsed.raw,
+        ]
+        .into_iter()
+        .any(|part| part.as_deref().is_some_and(|part| !part.is_empty()));
+        if said_something {
+            return parsed;
+        }
+        let mut raw = String::from_utf8_lossy(body).trim().to_owned();
+        if raw.len() > MAX_RAW {
+            let mut cut = MAX_RAW;
+            while !raw.is_char_boundary(cut) {
+                cut -= 1;
             }
-            return Self {
-                raw: (!raw.is_empty()).then_some(raw),
-                ..Self::default()
-            };
-        };
+            raw.truncate(cut);
+            raw.push('…');
+        }
+        Self {
+            raw: (!raw.is_empty()).then_some(raw),
+            ..parsed
+        }
+    }
+
+    /// The known JSON shapes; `None` when the body is not JSON.
+    fn parse_json(body: &[u8]) -> Option<Self> {
+        let value = serde_json::from_slice::<serde_json::Value>(body).ok()?;
         let string = |v: Option<&serde_json::Value>| -> Option<String> {
             match v? {
                 serde_json::Value::String(s) => Some(s.clone()),
@@ -288,7 +305,7 @@ impl ErrorBody {
                 _ => None,
             }
         };
-        match &value {
+        Some(match &value {
             serde_json::Value::Object(map) => match map.get("error") {
                 Some(serde_json::Value::String(message)) => Self {
                     message: Some(message.clone()),
@@ -315,7 +332,7 @@ impl ErrorBody {
                 raw: Some(other.to_string()),
                 ..Self::default()
             },
-        }
+        })
     }
 
     /// The most human part, for errors that keep one message.
@@ -488,6 +505,38 @@ mod tests {
 
     fn parse(body: &str) -> ErrorBody {
         ErrorBody::parse(body.as_bytes())
+    }
+
+    /// Found by the `client_error_body` fuzz target (seed `regression-empty-json-string`):
+    /// JSON bodies with nothing in the known places used to vanish from the error.
+    #[test]
+    fn json_bodies_of_unknown_shape_are_kept_as_text() {
+        for body in [
+            r#""""#,
+            "{}",
+            r#"{"errors":[{"msg":"bad"}]}"#,
+            r#"{"error":"","message":7}"#,
+        ] {
+            assert_eq!(parse(body).raw.as_deref(), Some(body), "{body}");
+        }
+        let e = from_answer(
+            Service::Pinata,
+            StatusCode::BAD_GATEWAY,
+            &HeaderMap::new(),
+            br#"{"errors":[{"msg":"upstream down"}]}"#,
+            None,
+            &|text| text,
+        );
+        assert!(e.to_string().contains("upstream down"), "{e}");
+        let e = from_answer(
+            Service::W3ipfs,
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            b"{}",
+            None,
+            &|text| text,
+        );
+        assert!(matches!(e, Error::Unauthorized { message: Some(m), .. } if m == "{}"));
     }
 
     #[test]

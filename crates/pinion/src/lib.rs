@@ -30,6 +30,8 @@ mod config;
 pub mod credentials;
 mod error;
 mod executor;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod keys;
 mod operations;
 mod paginate;
