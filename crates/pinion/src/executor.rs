@@ -529,7 +529,7 @@ impl Activity {
         slot.get_or_insert(error);
     }
 
-    fn take_error(&self) -> Option<Error> {
+    pub(crate) fn take_error(&self) -> Option<Error> {
         self.inner
             .error
             .lock()

@@ -869,31 +869,28 @@ impl BodyState {
                     let small = self.is_small_path(index);
                     let (path, reader, expected_len) =
                         self.files[index].take().expect("each file is sent once");
-                    let reader: Box<dyn AsyncRead + Send + Unpin> = match (reader, &path) {
-                        (Some(reader), _) => reader,
-                        (None, Some(path)) if small => match self.small_file(index, path).await {
-                            Ok(bytes) => Box::new(std::io::Cursor::new(bytes)),
-                            Err(error) => {
-                                let kind = error.kind();
-                                self.activity.fail(Error::io(Some(path.clone()), error));
-                                return Some((
-                                    Err(std::io::Error::new(kind, "upload source failed")),
-                                    self,
-                                ));
-                            }
-                        },
-                        (None, Some(path)) => match tokio::fs::File::open(path).await {
-                            Ok(file) => Box::new(file),
-                            Err(error) => {
-                                let kind = error.kind();
-                                self.activity.fail(Error::io(Some(path.clone()), error));
-                                return Some((
-                                    Err(std::io::Error::new(kind, "upload source failed")),
-                                    self,
-                                ));
-                            }
-                        },
-                        (None, None) => unreachable!("a file has a path or a reader"),
+                    let opened: std::io::Result<Box<dyn AsyncRead + Send + Unpin>> =
+                        match (reader, &path) {
+                            (Some(reader), _) => Ok(reader),
+                            (None, Some(path)) if small => self
+                                .small_file(index, path)
+                                .await
+                                .map(|bytes| Box::new(std::io::Cursor::new(bytes)) as _),
+                            (None, Some(path)) => tokio::fs::File::open(path)
+                                .await
+                                .map(|file| Box::new(file) as _),
+                            (None, None) => unreachable!("a file has a path or a reader"),
+                        };
+                    let reader = match opened {
+                        Ok(reader) => reader,
+                        Err(error) => {
+                            let kind = error.kind();
+                            self.activity.fail(Error::io(path.clone(), error));
+                            return Some((
+                                Err(std::io::Error::new(kind, "upload source failed")),
+                                self,
+                            ));
+                        }
                     };
                     self.current = Some(CurrentFile {
                         index,
@@ -1187,6 +1184,64 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("at most 10")
+        );
+    }
+
+    #[tokio::test]
+    async fn many_small_files_are_read_ahead_in_batches_and_sent_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("many");
+        std::fs::create_dir_all(&root).unwrap();
+        // More files than one batch holds, and a large file in the middle that ends one.
+        for i in 0..(READ_AHEAD_FILES + 50) {
+            std::fs::write(root.join(format!("{i:04}.json")), format!("{{\"n\":{i}}}")).unwrap();
+        }
+        std::fs::write(root.join("0100.big"), vec![9u8; SMALL_FILE as usize + 1]).unwrap();
+        let prepared = prepare(UploadSource::Directory(root), &UploadOptions::default())
+            .await
+            .unwrap();
+        let multipart = Multipart::new(prepared, "file");
+        let declared = multipart.len().unwrap();
+        let (body, run) = body_of(&multipart, &[CidVersion::V1]).await;
+        assert_eq!(body.len() as u64, declared);
+        let text = String::from_utf8_lossy(&body);
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert!(at(r#"{"n":99}"#) < at("0100.big") && at("0100.big") < at(r#"{"n":100}"#));
+        let streamed = run.expected(multipart.prepared()).unwrap();
+        let separate = multipart
+            .prepared()
+            .local_cids(&[CidVersion::V1])
+            .await
+            .unwrap();
+        assert_eq!(streamed, separate);
+    }
+
+    #[tokio::test]
+    async fn a_small_file_removed_before_it_is_sent_fails_the_upload_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        for name in ["a.txt", "b.txt", "c.txt"] {
+            std::fs::write(root.join(name), name).unwrap();
+        }
+        let prepared = prepare(
+            UploadSource::Directory(root.clone()),
+            &UploadOptions::default(),
+        )
+        .await
+        .unwrap();
+        std::fs::remove_file(root.join("b.txt")).unwrap();
+        let multipart = Multipart::new(prepared, "file");
+        let activity = Activity::new();
+        let (stream, _) = multipart
+            .body(&[], activity.clone(), &UploadOptions::default(), 0)
+            .unwrap();
+        let result: Result<Vec<Bytes>, _> = stream.try_collect().await;
+        assert!(result.is_err());
+        let error = activity.take_error().expect("the source's error is kept");
+        assert!(
+            matches!(&error, Error::Io { path: Some(path), .. } if path.ends_with("b.txt")),
+            "{error:?}"
         );
     }
 
