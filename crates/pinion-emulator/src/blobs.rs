@@ -130,7 +130,23 @@ impl BlobStore {
         })
     }
 
-    /// Receives a file from `body`, writing it to disk and hashing it as it arrives.
+    /// A new temporary file beside the kept blobs (so keeping it is a rename).
+    fn temp_file(&self) -> io::Result<tempfile::NamedTempFile> {
+        tempfile::Builder::new()
+            .prefix(".upload-")
+            .tempfile_in(&self.dir)
+    }
+
+    /// An empty hold on this store's memory budget.
+    fn reservation(&self) -> Reservation {
+        Reservation {
+            budget: self.in_memory.clone(),
+            bytes: 0,
+        }
+    }
+
+    /// Receives a file from `body`, hashing it as it arrives; it waits in memory while
+    /// small and the budget allows, on disk otherwise.
     pub(crate) async fn ingest<S, E>(&self, body: S) -> Result<IngestedFile, IngestError>
     where
         S: Stream<Item = Result<Bytes, E>>,
@@ -139,10 +155,7 @@ impl BlobStore {
         let mut v0 = FileHasher::new(CidVersion::V0);
         let mut v1 = FileHasher::new(CidVersion::V1);
         let mut body = std::pin::pin!(body);
-        let mut reservation = Reservation {
-            budget: self.in_memory.clone(),
-            bytes: 0,
-        };
+        let mut reservation = self.reservation();
         let mut buffer = bytes::BytesMut::new();
         let mut spilled: Option<(tokio::fs::File, tempfile::TempPath)> = None;
         while let Some(chunk) = body.next().await {
@@ -156,18 +169,12 @@ impl BlobStore {
             {
                 buffer.extend_from_slice(&chunk);
             } else {
-                let (std_file, temp_path) = tempfile::Builder::new()
-                    .prefix(".upload-")
-                    .tempfile_in(&self.dir)?
-                    .into_parts();
+                let (std_file, temp_path) = self.temp_file()?.into_parts();
                 let mut file = tokio::fs::File::from_std(std_file);
                 file.write_all(&buffer).await?;
                 file.write_all(&chunk).await?;
                 buffer = bytes::BytesMut::new();
-                reservation = Reservation {
-                    budget: self.in_memory.clone(),
-                    bytes: 0,
-                };
+                reservation = self.reservation();
                 spilled = Some((file, temp_path));
             }
         }
@@ -211,9 +218,7 @@ impl BlobStore {
             Received::Disk(temp) => temp.persist(&target).map_err(|error| error.error)?,
             Received::Memory { bytes, .. } => {
                 // Written aside and renamed, so a crash never leaves a partial blob.
-                let mut temp = tempfile::Builder::new()
-                    .prefix(".upload-")
-                    .tempfile_in(&self.dir)?;
+                let mut temp = self.temp_file()?;
                 std::io::Write::write_all(&mut temp, &bytes)?;
                 if self.durable {
                     temp.as_file().sync_all()?;
