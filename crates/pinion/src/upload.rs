@@ -778,9 +778,12 @@ struct BodyState {
 }
 
 impl BodyState {
-    /// Whether file `index` is a small file on disk (read whole, ahead).
-    fn is_small_path(&self, index: usize) -> bool {
-        matches!(&self.files[index], Some((Some(_), None, Some(len))) if *len <= SMALL_FILE)
+    /// File `index`'s path and length when it is a small file on disk (read whole, ahead).
+    fn small_path(&self, index: usize) -> Option<(&Path, u64)> {
+        match &self.files[index] {
+            Some((Some(path), None, Some(len))) if *len <= SMALL_FILE => Some((path, *len)),
+            _ => None,
+        }
     }
 
     /// The bytes of small file `index`, reading it and the small files after it in one
@@ -798,17 +801,14 @@ impl BodyState {
                 let Segment::File(next) = segment else {
                     continue;
                 };
-                if batch.len() >= READ_AHEAD_FILES || !self.is_small_path(*next) {
-                    break;
-                }
-                let Some((Some(path), _, Some(len))) = &self.files[*next] else {
+                let Some((path, len)) = self.small_path(*next) else {
                     break;
                 };
                 bytes += len;
-                if bytes > READ_AHEAD_BYTES {
+                if batch.len() >= READ_AHEAD_FILES || bytes > READ_AHEAD_BYTES {
                     break;
                 }
-                batch.push((*next, path.clone()));
+                batch.push((*next, path.to_owned()));
             }
             let read = tokio::task::spawn_blocking(move || {
                 batch
@@ -866,7 +866,7 @@ impl BodyState {
             match self.segments.pop_front()? {
                 Segment::Static(bytes) => return Some((Ok(bytes), self)),
                 Segment::File(index) => {
-                    let small = self.is_small_path(index);
+                    let small = self.small_path(index).is_some();
                     let (path, reader, expected_len) =
                         self.files[index].take().expect("each file is sent once");
                     let opened: std::io::Result<Box<dyn AsyncRead + Send + Unpin>> =
