@@ -10,31 +10,26 @@ use pinion::pinata::{PinListFilter, PinOptions};
 use pinion::scopes::Capability;
 use pinion::scopes::pinata::PinataPermissions;
 use pinion::{Error, RateLimit, RetryPolicy};
-use pinion_emulator::{AdminCredentials, Emulator, Faults};
+use pinion_emulator::{Emulator, Faults};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-fn client(c: &AdminCredentials, jwt: &str) -> pinion::pinata::Client {
-    pinion::pinata::Client::builder()
-        .base_url(&c.pinata.base_url)
-        .credentials(PinataCredentials::jwt(jwt))
-        .rate_limit(RateLimit::unlimited())
-        .build()
-        .unwrap()
-}
+mod common;
+
+use common::pinata_client;
 
 #[tokio::test]
 async fn scope_revocation_and_max_uses_surface_as_typed_errors() {
     let emulator = Emulator::builder().start().await.unwrap();
     let c = emulator.credentials().clone();
-    let admin = client(&c, &c.pinata.jwt);
+    let admin = pinata_client(&c, &c.pinata.jwt);
 
     let permissions = PinataPermissions::for_capabilities(&[Capability::PinJson]).unwrap();
     let key = admin
         .generate_api_key("json only", permissions, Some(2))
         .await
         .unwrap();
-    let scoped = client(&c, key.jwt().expose_secret());
+    let scoped = pinata_client(&c, key.jwt().expose_secret());
     let content = json!({"a": 1}).as_object().unwrap().clone();
     scoped
         .pin_json(content.clone(), PinOptions::default())
@@ -60,7 +55,7 @@ async fn scope_revocation_and_max_uses_surface_as_typed_errors() {
         .generate_api_key("to revoke", PinataPermissions::admin(), None)
         .await
         .unwrap();
-    let revocable = client(&c, other.jwt().expose_secret());
+    let revocable = pinata_client(&c, other.jwt().expose_secret());
     revocable.test_authentication().await.unwrap();
     admin.revoke_api_key(other.api_key()).await.unwrap();
     let refused = revocable.test_authentication().await.unwrap_err();

@@ -2,24 +2,19 @@
 //! (driven to completion), metadata, pin policies, usage, v3 keys and groups.
 
 use futures::TryStreamExt;
-use pinion::RateLimit;
 use pinion::api::pinata::types;
-use pinion::credentials::PinataCredentials;
 use pinion::pinata::{KeyFilter, PinJobsFilter, PinListFilter, PinOptions};
 use pinion::scopes::pinata::PinataPermissions;
 use pinion_emulator::Emulator;
 use serde_json::json;
 
+mod common;
+
 #[tokio::test]
 async fn jobs_metadata_policies_usage_keys_and_groups() {
     let emulator = Emulator::builder().start().await.unwrap();
     let c = emulator.credentials().clone();
-    let pinata = pinion::pinata::Client::builder()
-        .base_url(&c.pinata.base_url)
-        .credentials(PinataCredentials::jwt(&c.pinata.jwt))
-        .rate_limit(RateLimit::unlimited())
-        .build()
-        .unwrap();
+    let pinata = common::pinata_client(&c, &c.pinata.jwt);
 
     // pinJSONToIPFS, then metadata merged (null removes a key).
     let pinned = pinata

@@ -8,20 +8,14 @@
 
 use std::sync::{Arc, Mutex};
 
-use pinion::RateLimit;
 use pinion::credentials::PinataCredentials;
 use pinion::scopes::pinata::PinataPermissions;
-use pinion_emulator::{AdminCredentials, Emulator};
+use pinion_emulator::Emulator;
 use secrecy::ExposeSecret;
 
-fn client(c: &AdminCredentials, jwt: &str) -> pinion::pinata::Client {
-    pinion::pinata::Client::builder()
-        .base_url(&c.pinata.base_url)
-        .credentials(PinataCredentials::jwt(jwt))
-        .rate_limit(RateLimit::unlimited())
-        .build()
-        .unwrap()
-}
+mod common;
+
+use common::pinata_client;
 
 /// A `tracing` writer into a shared buffer.
 #[derive(Clone, Default)]
@@ -56,7 +50,7 @@ async fn secrets_stay_out_of_errors_debug_and_tracing_logs() {
 
     let emulator = Emulator::builder().start().await.unwrap();
     let c = emulator.credentials().clone();
-    let admin = client(&c, &c.pinata.jwt);
+    let admin = pinata_client(&c, &c.pinata.jwt);
     let key = admin
         .generate_api_key("logged", PinataPermissions::admin(), None)
         .await
@@ -86,7 +80,7 @@ async fn secrets_stay_out_of_errors_debug_and_tracing_logs() {
     let token = submarine.create_access_token(&request).await.unwrap();
 
     // An error from a forged credential, and one from a wrong key pair.
-    let forged = client(&c, &format!("{}x", c.pinata.jwt));
+    let forged = pinata_client(&c, &format!("{}x", c.pinata.jwt));
     let error = forged.test_authentication().await.unwrap_err();
     let pair = pinion::pinata::Client::builder()
         .base_url(&c.pinata.base_url)
