@@ -23,16 +23,6 @@ impl Api {
         self.call(method, path, Some(body), status).await
     }
 
-    async fn send_text(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        status: u16,
-    ) -> String {
-        self.call_text(method, path, body, status).await
-    }
-
     async fn upload(
         &self,
         files: Vec<(&str, Vec<u8>)>,
@@ -548,7 +538,7 @@ async fn pin_list_filters_pages_and_counts() {
     // Unpin keeps the row with date_unpinned.
     assert_eq!(
         admin
-            .send_text(Method::DELETE, &format!("/pinning/unpin/{a}"), None, 200)
+            .call_text(Method::DELETE, &format!("/pinning/unpin/{a}"), None, 200)
             .await,
         "OK"
     );
@@ -562,7 +552,7 @@ async fn pin_list_filters_pages_and_counts() {
         1
     );
     let again = admin
-        .send_text(Method::DELETE, &format!("/pinning/unpin/{a}"), None, 404)
+        .call_text(Method::DELETE, &format!("/pinning/unpin/{a}"), None, 404)
         .await;
     assert!(again.contains("OBJECT_NOT_FOUND"));
 
@@ -606,7 +596,7 @@ async fn hash_metadata_merges_and_null_removes() {
     )
     .await;
     let ok = admin
-        .send_text(
+        .call_text(
             Method::PUT,
             "/pinning/hashMetadata",
             Some(json!({"ipfsPinHash": cid, "name": "renamed", "keyvalues": {"b": null, "c": 3}})),
@@ -618,7 +608,7 @@ async fn hash_metadata_merges_and_null_removes() {
     assert_eq!(row["metadata"]["name"], "renamed");
     assert_eq!(row["metadata"]["keyvalues"], json!({"a": "1", "c": 3}));
     admin
-        .send_text(
+        .call_text(
             Method::PUT,
             "/pinning/hashMetadata",
             Some(json!({"ipfsPinHash": "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o", "name": "x"})),
@@ -626,7 +616,7 @@ async fn hash_metadata_merges_and_null_removes() {
         )
         .await;
     let nested = admin
-        .send_text(
+        .call_text(
             Method::PUT,
             "/pinning/hashMetadata",
             Some(json!({"ipfsPinHash": cid, "keyvalues": {"d": {"nested": true}}})),
@@ -638,7 +628,7 @@ async fn hash_metadata_merges_and_null_removes() {
     // Deprecated pin policies: validated and applied.
     let policy = json!({"regions": [{"id": "FRA1", "desiredReplicationCount": 2}], "version": 1});
     admin
-        .send_text(
+        .call_text(
             Method::PUT,
             "/pinning/hashPinPolicy",
             Some(json!({"ipfsPinHash": cid, "newPinPolicy": policy})),
@@ -649,7 +639,7 @@ async fn hash_metadata_merges_and_null_removes() {
     assert_eq!(row["regions"][0]["desiredReplicationCount"], 2);
     let bad = json!({"regions": [{"id": "MARS1", "desiredReplicationCount": 1}]});
     let refused = admin
-        .send_text(
+        .call_text(
             Method::PUT,
             "/pinning/userPinPolicy",
             Some(json!({"newPinPolicy": bad})),
@@ -659,7 +649,7 @@ async fn hash_metadata_merges_and_null_removes() {
     assert!(refused.contains("MARS1"));
     let good = json!({"regions": [{"id": "NYC1", "desiredReplicationCount": 1}]});
     admin
-        .send_text(
+        .call_text(
             Method::PUT,
             "/pinning/userPinPolicy",
             Some(json!({"newPinPolicy": good})),
@@ -675,7 +665,7 @@ async fn pin_by_hash_jobs_move_deterministically() {
     // Content the emulator has (uploaded, then unpinned): retrieved and pinned.
     let known = pin_named(&admin, "k.txt", b"known".to_vec(), json!({})).await;
     admin
-        .send_text(
+        .call_text(
             Method::DELETE,
             &format!("/pinning/unpin/{known}"),
             None,
@@ -797,7 +787,7 @@ async fn pin_by_hash_jobs_move_deterministically() {
     admin.get("/pinning/pinJobs?status=lost", 400).await;
     // Unpinning a queued CID cancels its job.
     admin
-        .send_text(
+        .call_text(
             Method::DELETE,
             "/pinning/unpin/QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH",
             None,
@@ -966,7 +956,7 @@ async fn groups_hold_pins() {
     );
     assert_eq!(
         admin
-            .send_text(
+            .call_text(
                 Method::PUT,
                 &format!("/groups/{id}/cids"),
                 Some(json!({"cids": [cid]})),
@@ -980,7 +970,7 @@ async fn groups_hold_pins() {
         1
     );
     admin
-        .send_text(
+        .call_text(
             Method::PUT,
             &format!("/groups/{id}/cids"),
             Some(json!({"cids": ["QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"]})),
@@ -988,7 +978,7 @@ async fn groups_hold_pins() {
         )
         .await;
     admin
-        .send_text(
+        .call_text(
             Method::DELETE,
             &format!("/groups/{id}/cids"),
             Some(json!({"cids": [cid]})),
@@ -1023,7 +1013,7 @@ async fn groups_hold_pins() {
         .await;
     assert_eq!(
         admin
-            .send_text(Method::DELETE, &format!("/groups/{id}"), None, 200)
+            .call_text(Method::DELETE, &format!("/groups/{id}"), None, 200)
             .await,
         "OK"
     );

@@ -103,6 +103,15 @@ impl Api {
         }
     }
 
+    /// Sends an authenticated request with `body` (if any) as JSON.
+    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
     /// Sends `body` (if any) as JSON; asserts `status`; returns the JSON answer.
     pub async fn call(
         &self,
@@ -111,11 +120,7 @@ impl Api {
         body: Option<Value>,
         status: u16,
     ) -> Value {
-        let mut request = self.request(method, path);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        json(request.send().await.unwrap(), status).await
+        json(self.send(method, path, body).await, status).await
     }
 
     /// [`call`](Self::call) returning the answer as text.
@@ -126,11 +131,7 @@ impl Api {
         body: Option<Value>,
         status: u16,
     ) -> String {
-        let mut request = self.request(method, path);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        text(request.send().await.unwrap(), status).await
+        text(self.send(method, path, body).await, status).await
     }
 
     /// `GET path`, asserting `status`.
