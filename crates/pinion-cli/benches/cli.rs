@@ -78,25 +78,15 @@ fn main() {
         .arg("-F")
         .arg(format!("file=@{}", file.display()));
     let curl = measure(curl);
-    let curl_cid = serde_json::from_str::<serde_json::Value>(&curl.stdout).unwrap()["IpfsHash"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let cli_cid = cli.stdout.lines().last().unwrap_or_default().trim();
-    assert_eq!(cli_cid, curl_cid, "both uploads pin the same CID");
+    assert_eq!(
+        curl.json()["IpfsHash"],
+        cli_cid,
+        "both uploads pin the same CID"
+    );
     std::fs::remove_file(&file).unwrap();
-    let ratio = cli.wall.as_secs_f64() / curl.wall.as_secs_f64();
-    println!("pinion CLI");
-    println!(
-        "  pin file 1 GiB         {:6.2} s  {:6.1} MiB peak RSS  ({ratio:.2}× curl)",
-        cli.wall.as_secs_f64(),
-        cli.peak_rss_mib
-    );
-    println!(
-        "  curl -F                {:6.2} s  {:6.1} MiB peak RSS",
-        curl.wall.as_secs_f64(),
-        curl.peak_rss_mib
-    );
+    println!("pinion CLI: 1 GiB file to the emulator (pinFileToIPFS), same run");
+    report::print_clients(&[("pinion pin file", &cli), ("curl -F", &curl)]);
     rows.push(Row::client_versus_curl(
         "1",
         "1 GiB file upload, CLI (`pinion pin file`, CID verified) vs `curl -F file=@…`",

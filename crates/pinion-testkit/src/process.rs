@@ -16,6 +16,14 @@ pub struct Measured {
     pub stdout: String,
 }
 
+impl Measured {
+    /// Its standard output as JSON; panics, showing it, when it is not JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
 /// The peak resident set (`VmHWM`) of process `pid` in KiB, while it lives.
 pub fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

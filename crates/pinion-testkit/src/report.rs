@@ -101,6 +101,23 @@ impl Row {
     }
 }
 
+/// Prints client runs measured on the same task side by side: wall time, peak RSS and
+/// wall time as a multiple of the last run's (the baseline).
+pub fn print_clients(runs: &[(&str, &Measured)]) {
+    let Some((baseline_name, baseline)) = runs.last() else {
+        return;
+    };
+    println!("  client              wall     peak RSS   wall vs {baseline_name}");
+    for (name, run) in runs {
+        println!(
+            "  {name:<16} {:6.2} s  {:6.1} MiB   {:5.2}×",
+            run.wall.as_secs_f64(),
+            run.peak_rss_mib,
+            run.wall.as_secs_f64() / baseline.wall.as_secs_f64()
+        );
+    }
+}
+
 /// Records `row` for `cargo xtask bench` (appends it to the file [`REPORT_ENV`]
 /// names; nothing when it is unset), and prints it.
 pub fn record(row: &Row) {

@@ -107,7 +107,7 @@ async fn compare(
     form: String,
     scratch: &Path,
     warm_up: bool,
-) -> (Measured, Measured, String) {
+) -> (Measured, Measured) {
     let config = scratch.join(format!("curl-{kind}.conf"));
     std::fs::write(
         &config,
@@ -141,25 +141,15 @@ async fn compare(
     let curl = tokio::task::spawn_blocking(move || measure(command))
         .await
         .unwrap();
-    let cid = serde_json::from_str::<serde_json::Value>(&curl.stdout).unwrap()["IpfsHash"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(lib.stdout.trim(), cid, "both uploads pin the same CID");
-    println!("  client          wall       peak RSS");
-    for (name, run) in [("pinion library", &lib), ("curl", &curl)] {
-        println!(
-            "  {name:<14}  {:6.2} s   {:6.1} MiB",
-            run.wall.as_secs_f64(),
-            run.peak_rss_mib
-        );
-    }
-    println!(
-        "  wall ratio      {:6.2}×",
-        lib.wall.as_secs_f64() / curl.wall.as_secs_f64()
+    let cid = lib.stdout.trim();
+    assert_eq!(
+        curl.json()["IpfsHash"],
+        cid,
+        "both uploads pin the same CID"
     );
-    println!("  CID             {cid}");
-    (lib, curl, cid)
+    report::print_clients(&[("pinion library", &lib), ("curl", &curl)]);
+    println!("  CID              {cid}");
+    (lib, curl)
 }
 
 #[tokio::main]
@@ -181,7 +171,7 @@ async fn main() {
     let file = dir.path().join("big.bin");
     pinion_testkit::fixture::write_file(&file, "upload-bench", SIZE).unwrap();
     let form = format!("form = \"file=@{}\"\n", file.display());
-    let (lib, curl, _) = compare(&c, "file", &file, form, dir.path(), false).await;
+    let (lib, curl) = compare(&c, "file", &file, form, dir.path(), false).await;
     rows.push(Row::client_versus_curl(
         "1",
         "1 GiB file upload, library (`pin_file`, no CID check) vs `curl -F file=@…`",
@@ -195,7 +185,7 @@ async fn main() {
     println!("directory of {FILES} small files to the emulator (pinFileToIPFS), same run");
     let root = dir.path().join("collection");
     write_collection(&root);
-    let (lib, curl, _) = compare(&c, "dir", &root, directory_form(&root), dir.path(), true).await;
+    let (lib, curl) = compare(&c, "dir", &root, directory_form(&root), dir.path(), true).await;
     rows.push(Row::client_versus_curl(
         "2",
         "directory of 10,000 small files, library (`pin_directory`, CID verified) vs curl with the same multipart body",
