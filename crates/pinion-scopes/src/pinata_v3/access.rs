@@ -1,0 +1,140 @@
+//! Whether a Pinata key may call a v3 operation, and the least scopes for capabilities.
+
+use super::{ResourceScope, V3Operation};
+use crate::pinata::{PinataFlag, PinataPermissions};
+use crate::{Capability, Requirement, ScopeError, Service};
+
+/// The answer to "may this key call this v3 operation?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum V3Access {
+    /// Yes.
+    Allowed,
+    /// The key is a v3 key (admin, or with `resources`) but lacks what the operation
+    /// needs. The live status is undocumented; the emulator answers 403.
+    Refused(Requirement<ResourceScope>),
+    /// The key has no v3 permissions at all (only legacy `endpoints`). Pinata refuses
+    /// such keys on every v3 route with 401 "no Authorization header found"
+    /// (`PinataCloud/pinata#71`).
+    NotAV3Key,
+}
+
+impl PinataPermissions {
+    /// Whether a key with these permissions may call a v3 operation needing
+    /// `requirement`: admin keys may call anything; keys with `resources` need a scope
+    /// that [grants](ResourceScope::grants) it; keys with only legacy `endpoints` may
+    /// call none.
+    ///
+    /// ```
+    /// use pinion_scopes::pinata::{PinataFlag, PinataPermissions};
+    /// use pinion_scopes::pinata_v3::{ResourceScope, V3Access, V3Operation};
+    /// let writer = PinataPermissions::from_resources([ResourceScope::FILES_WRITE])?;
+    /// assert_eq!(writer.v3_access(V3Operation::ListFiles.requirement()), V3Access::Allowed);
+    /// assert!(!writer.may_call(V3Operation::CreateGroup));
+    /// let legacy = PinataPermissions::from_flags([PinataFlag::PinFileToIpfs]);
+    /// assert_eq!(legacy.v3_access(V3Operation::UploadFile.requirement()), V3Access::NotAV3Key);
+    /// # Ok::<(), pinion_scopes::ScopeError>(())
+    /// ```
+    pub fn v3_access(&self, requirement: Requirement<ResourceScope>) -> V3Access {
+        if self.is_admin() {
+            return V3Access::Allowed;
+        }
+        if self.resources().is_empty() {
+            return V3Access::NotAV3Key;
+        }
+        let allowed = match requirement {
+            Requirement::AnyKey => true,
+            Requirement::Admin => false,
+            Requirement::Permission(needed) => {
+                self.resources().iter().any(|held| held.grants(needed))
+            }
+        };
+        if allowed {
+            V3Access::Allowed
+        } else {
+            V3Access::Refused(requirement)
+        }
+    }
+
+    /// Whether a key with these permissions may call `operation`.
+    pub fn may_call(&self, operation: V3Operation) -> bool {
+        self.v3_access(operation.requirement()) == V3Access::Allowed
+    }
+
+    /// The least-privilege permissions for `capabilities` on a v3 account: the least
+    /// `resources` scope of each (see [`least_scope`]), plus the legacy
+    /// `userPinnedDataTotal` flag for `usage`, which has no v3 route. `Admin` anywhere
+    /// gives an admin key; NFT capabilities are refused (Pinata has none).
+    ///
+    /// ```
+    /// use pinion_scopes::Capability;
+    /// use pinion_scopes::pinata::PinataPermissions;
+    /// use pinion_scopes::pinata_v3::ResourceScope;
+    /// let key = PinataPermissions::for_capabilities_v3(&[Capability::ListPins, Capability::Unpin])?;
+    /// assert_eq!(key.resources(), [ResourceScope::FILES_WRITE]);
+    /// assert!(key.endpoint_flags().is_none());
+    /// # Ok::<(), pinion_scopes::ScopeError>(())
+    /// ```
+    pub fn for_capabilities_v3(capabilities: &[Capability]) -> Result<Self, ScopeError> {
+        if capabilities.is_empty() {
+            return Err(ScopeError::NoCapabilities);
+        }
+        if capabilities.contains(&Capability::Admin) {
+            return Ok(Self::admin());
+        }
+        let mut scopes: Vec<ResourceScope> = Vec::new();
+        let mut usage = false;
+        for capability in capabilities {
+            match least_scope(*capability) {
+                Some(scope) => scopes.push(scope),
+                None if *capability == Capability::Usage => usage = true,
+                None => {
+                    return Err(ScopeError::Unsupported {
+                        capability: *capability,
+                        service: Service::Pinata,
+                    });
+                }
+            }
+        }
+        let scopes = least_covering(scopes);
+        let usage = usage.then(|| Self::from_flags([PinataFlag::UserPinnedDataTotal]));
+        match usage {
+            Some(legacy) => Ok(legacy.with_resources(scopes)),
+            None => Self::from_resources(scopes),
+        }
+    }
+}
+
+/// The least v3 scope that lets a key do what `capability` names, or `None` when no
+/// `resources` scope does: `usage` (only the legacy `/data/userPinnedDataTotal` exists),
+/// the NFT capabilities (Pinata has none) and `admin` (an admin key, not a scope).
+///
+/// Every pinning capability maps onto `org:files:*`: listing and pin jobs onto `read`,
+/// uploads, pins by CID, metadata edits and unpins onto `write`.
+pub const fn least_scope(capability: Capability) -> Option<ResourceScope> {
+    Some(match capability {
+        Capability::PinFile
+        | Capability::PinJson
+        | Capability::PinByCid
+        | Capability::Unpin
+        | Capability::EditMetadata => ResourceScope::FILES_WRITE,
+        Capability::ListPins | Capability::PinJobs => ResourceScope::FILES_READ,
+        Capability::Usage
+        | Capability::ListNfts
+        | Capability::PinNft
+        | Capability::UnpinNft
+        | Capability::Admin => return None,
+    })
+}
+
+/// `scopes` without duplicates and without any scope another one grants, sorted.
+fn least_covering(mut scopes: Vec<ResourceScope>) -> Vec<ResourceScope> {
+    scopes.sort();
+    scopes.dedup();
+    let all = scopes.clone();
+    scopes.retain(|scope| {
+        !all.iter()
+            .any(|other| other != scope && other.grants(*scope))
+    });
+    scopes
+}
