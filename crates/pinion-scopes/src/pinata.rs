@@ -421,12 +421,14 @@ fn flag_for(capability: Capability) -> Option<PinataFlag> {
 /// operationId the spec does not have.
 ///
 /// `testAuthentication`, key management and groups need an admin key; every pinning and
-/// data operation needs its endpoint flag.
+/// data operation needs its endpoint flag. The `…V3` twins of `testAuthentication` and
+/// `userPinnedDataTotal` (the same operations at `/v3/data/…`, where the SDK calls them)
+/// are legacy operations too and need the same. `resources` scopes grant none of these.
 pub fn requirement(operation_id: &str) -> Option<Requirement<PinataFlag>> {
     use PinataFlag as F;
     use Requirement::{Admin, Permission};
     Some(match operation_id {
-        "testAuthentication" => Admin,
+        "testAuthentication" | "testAuthenticationV3" => Admin,
         "pinFileToIPFS" => Permission(F::PinFileToIpfs),
         "pinJSONToIPFS" => Permission(F::PinJsonToIpfs),
         "pinByHash" => Permission(F::PinByHash),
@@ -436,7 +438,7 @@ pub fn requirement(operation_id: &str) -> Option<Requirement<PinataFlag>> {
         "updateUserPinPolicy" => Permission(F::UserPinPolicy),
         "unpin" => Permission(F::Unpin),
         "pinList" => Permission(F::PinList),
-        "userPinnedDataTotal" => Permission(F::UserPinnedDataTotal),
+        "userPinnedDataTotal" | "userPinnedDataTotalV3" => Permission(F::UserPinnedDataTotal),
         "generateApiKey" | "listApiKeys" | "revokeApiKey" | "createKeyV3" | "listKeysV3"
         | "revokeKeyV3" => Admin,
         "createGroup"

@@ -1,6 +1,6 @@
 //! Whether a Pinata key may call a v3 operation, and the least scopes for capabilities.
 
-use super::{ResourceScope, V3Operation};
+use super::{ResourceScope, V3Authorization, V3Operation};
 use crate::pinata::{PinataFlag, PinataPermissions};
 use crate::{Capability, Requirement, ScopeError, Service};
 
@@ -26,13 +26,16 @@ impl PinataPermissions {
     /// call none.
     ///
     /// ```
+    /// use pinion_scopes::Requirement;
     /// use pinion_scopes::pinata::{PinataFlag, PinataPermissions};
-    /// use pinion_scopes::pinata_v3::{ResourceScope, V3Access, V3Operation};
+    /// use pinion_scopes::pinata_v3::{ResourceScope, V3Access};
+    /// let read_files = Requirement::Permission(ResourceScope::FILES_READ);
     /// let writer = PinataPermissions::from_resources([ResourceScope::FILES_WRITE])?;
-    /// assert_eq!(writer.v3_access(V3Operation::ListFiles.requirement()), V3Access::Allowed);
-    /// assert!(!writer.may_call(V3Operation::CreateGroup));
+    /// assert_eq!(writer.v3_access(read_files), V3Access::Allowed);
+    /// let groups = PinataPermissions::from_resources([ResourceScope::GROUPS_WRITE])?;
+    /// assert_eq!(groups.v3_access(read_files), V3Access::Refused(read_files));
     /// let legacy = PinataPermissions::from_flags([PinataFlag::PinFileToIpfs]);
-    /// assert_eq!(legacy.v3_access(V3Operation::UploadFile.requirement()), V3Access::NotAV3Key);
+    /// assert_eq!(legacy.v3_access(read_files), V3Access::NotAV3Key);
     /// # Ok::<(), pinion_scopes::ScopeError>(())
     /// ```
     pub fn v3_access(&self, requirement: Requirement<ResourceScope>) -> V3Access {
@@ -56,9 +59,27 @@ impl PinataPermissions {
         }
     }
 
-    /// Whether a key with these permissions may call `operation`.
+    /// Whether a key with these permissions, by itself, may call `operation`: always for
+    /// [`Open`](V3Authorization::Open) operations, never for those only a signed URL
+    /// authorizes, otherwise when [`v3_access`](Self::v3_access) allows the operation's
+    /// requirement.
+    ///
+    /// ```
+    /// use pinion_scopes::pinata::PinataPermissions;
+    /// use pinion_scopes::pinata_v3::{ResourceScope, V3Operation};
+    /// let writer = PinataPermissions::from_resources([ResourceScope::FILES_WRITE])?;
+    /// assert!(writer.may_call(V3Operation::UploadFile) && writer.may_call(V3Operation::ListFiles));
+    /// assert!(!writer.may_call(V3Operation::CreateGroup));
+    /// # Ok::<(), pinion_scopes::ScopeError>(())
+    /// ```
     pub fn may_call(&self, operation: V3Operation) -> bool {
-        self.v3_access(operation.requirement()) == V3Access::Allowed
+        match operation.authorization() {
+            V3Authorization::Open => true,
+            V3Authorization::SignedUrl => false,
+            V3Authorization::Key(requirement) | V3Authorization::KeyOrSignedUrl(requirement) => {
+                self.v3_access(requirement) == V3Access::Allowed
+            }
+        }
     }
 
     /// The least-privilege permissions for `capabilities` on a v3 account: the least

@@ -22,7 +22,7 @@ impl V3Operation {
     /// assert_eq!(operation, Some(V3Operation::AddFileToGroup));
     /// assert_eq!(
     ///     operation.unwrap().requirement(),
-    ///     Requirement::Permission(ResourceScope::GROUPS_WRITE)
+    ///     Some(Requirement::Permission(ResourceScope::GROUPS_WRITE))
     /// );
     /// assert_eq!(V3Operation::find(V3Host::Api, "GET", "/files/shared/x"), None);
     /// ```
@@ -40,7 +40,9 @@ impl V3Operation {
     /// the SDK does when `endpointUrl` and `uploadUrl` are the same): the api host is
     /// tried first. The one path both hosts have, `POST /files/sign`, needs
     /// `org:files:write` on both, so the scope check is the same whichever is meant; the
-    /// server tells them apart by the body (`url` present: a download link).
+    /// server tells them apart by the body (`url` present: a download link). Likewise
+    /// `POST /files/download_link` is the api host's alias, any other `POST /files/<id>`
+    /// an upload to a signed URL.
     pub fn find_on_either_host(method: &str, path: &str) -> Option<V3Operation> {
         V3Host::ALL
             .into_iter()
