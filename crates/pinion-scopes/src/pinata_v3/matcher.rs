@@ -68,15 +68,14 @@ fn segments(path: &str) -> Option<Vec<&str>> {
 
 /// Whether the concrete `segments` fit `template`.
 fn fits(template: &str, segments: &[&str]) -> bool {
-    let parts: Vec<&str> = template.trim_start_matches('/').split('/').collect();
-    parts.len() == segments.len()
+    let parts = template.trim_start_matches('/').split('/');
+    parts.clone().count() == segments.len()
         && parts
-            .iter()
             .zip(segments)
             .all(|(part, segment)| match part.strip_prefix('{') {
                 Some("network}") => NETWORKS.contains(segment),
                 Some(_) => true,
-                None => part == segment,
+                None => part == *segment,
             })
 }
 

@@ -1,5 +1,5 @@
-//! Every Pinata v3 operation a key can call: host, method, path template, operationId,
-//! the scope it needs and the capability that stands for it, in one table.
+//! Every Pinata v3 operation: host, method, path template, operationId, what authorizes
+//! it (usually a scope) and the capability that stands for it, in one table.
 
 use std::fmt;
 
@@ -77,8 +77,10 @@ macro_rules! v3_operations {
         $variant:ident: $host:ident $method:literal $path:literal $id:literal
             => $authorization:expr, $capability:expr;
     )*) => {
-        /// One operation of the Pinata v3 API (both hosts), as `spec/pinata-v3.yaml` and
-        /// `spec/pinata-v3-uploads.yaml` list them, aliases included.
+        /// One operation of the Pinata v3 API (both hosts): those `spec/pinata-v3.yaml`
+        /// and `spec/pinata-v3-uploads.yaml` list, aliases included, and the gateway
+        /// management, plugin and vectorize routes of Pinata's own spec that ours do not
+        /// have yet (see `V3-SCOPES.md`).
         ///
         /// Uploads to a signed URL are here (with [`V3Authorization::SignedUrl`]); the
         /// gateway's signed download links are not: they are served by the gateway, not
