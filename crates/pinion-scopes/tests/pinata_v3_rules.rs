@@ -277,3 +277,26 @@ fn schemas_describe_the_wire_strings() {
     let resources = permissions.to_string();
     assert!(resources.contains("ResourceScope"), "{resources}");
 }
+
+#[test]
+fn refusals_carry_pinatas_status_and_text() {
+    use pinion_scopes::pinata_v3::V3Access;
+    let legacy = PinataPermissions::from_flags(PinataFlag::ALL);
+    let access = legacy.v3_access(V3Operation::UploadFile.requirement().unwrap());
+    assert_eq!(access, V3Access::NotAV3Key);
+    assert_eq!(access.status(), Some(401));
+    assert_eq!(access.message().unwrap(), "no Authorization header found");
+    assert!(
+        access
+            .explanation()
+            .unwrap()
+            .contains("only legacy `endpoints`")
+    );
+
+    let reader = PinataPermissions::from_resources([ResourceScope::FILES_READ]).unwrap();
+    let access = reader.v3_access(V3Operation::DeleteFile.requirement().unwrap());
+    assert_eq!(access.status(), Some(403));
+    assert!(access.message().unwrap().contains("org:files:write"));
+    let allowed = reader.v3_access(V3Operation::GetFile.requirement().unwrap());
+    assert_eq!((allowed.status(), allowed.message()), (None, None));
+}

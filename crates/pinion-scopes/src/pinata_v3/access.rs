@@ -19,6 +19,66 @@ pub enum V3Access {
     NotAV3Key,
 }
 
+impl V3Access {
+    /// The status a refusal is answered with: 401 for [`NotAV3Key`](Self::NotAV3Key)
+    /// (observed), 403 for [`Refused`](Self::Refused) (undocumented; the emulator's
+    /// choice); `None` when allowed.
+    pub const fn status(self) -> Option<u16> {
+        match self {
+            Self::Allowed => None,
+            Self::Refused(_) => Some(403),
+            Self::NotAV3Key => Some(401),
+        }
+    }
+
+    /// The `message` of the v3 error body for a refusal: Pinata's own (misleading)
+    /// text for a key without v3 permissions, which [`explanation`](Self::explanation)
+    /// spells out, and the missing scope otherwise; `None` when allowed.
+    ///
+    /// ```
+    /// use pinion_scopes::Requirement;
+    /// use pinion_scopes::pinata_v3::{ResourceScope, V3Access};
+    /// let refused = V3Access::Refused(Requirement::Permission(ResourceScope::GROUPS_WRITE));
+    /// assert_eq!(
+    ///     refused.message().unwrap(),
+    ///     "this key needs the org:groups:write scope (or to be an admin key)"
+    /// );
+    /// assert_eq!(V3Access::NotAV3Key.message().unwrap(), "no Authorization header found");
+    /// ```
+    pub fn message(self) -> Option<String> {
+        match self {
+            Self::Allowed => None,
+            Self::NotAV3Key => Some("no Authorization header found".to_owned()),
+            Self::Refused(requirement) => Some(needs(requirement)),
+        }
+    }
+
+    /// What the refusal means, in words for a person (for example the library's error
+    /// for a 401 on a v3 route); `None` when allowed.
+    pub fn explanation(self) -> Option<String> {
+        match self {
+            Self::Allowed => None,
+            Self::NotAV3Key => Some(
+                "this key has only legacy `endpoints` permissions, which v3 routes do not \
+                 accept: use an admin key or one with `resources` scopes"
+                    .to_owned(),
+            ),
+            Self::Refused(requirement) => Some(needs(requirement)),
+        }
+    }
+}
+
+/// What a key that did not meet `requirement` lacks.
+fn needs(requirement: Requirement<ResourceScope>) -> String {
+    match requirement {
+        Requirement::Permission(scope) => {
+            format!("this key needs the {scope} scope (or to be an admin key)")
+        }
+        Requirement::Admin => "this call needs an admin key".to_owned(),
+        Requirement::AnyKey => "this key is not valid".to_owned(),
+    }
+}
+
 impl PinataPermissions {
     /// Whether a key with these permissions may call a v3 operation needing
     /// `requirement`: admin keys may call anything; keys with `resources` need a scope
