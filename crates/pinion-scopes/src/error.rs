@@ -30,10 +30,11 @@ pub enum ScopeError {
         /// The first missing scope object.
         missing: &'static str,
     },
-    /// A Pinata v3 resource scope that is not of the form `org[:<resource>]:<read|write>`.
+    /// A Pinata v3 resource scope that is not one of the ten the docs name.
     #[error(
-        "`{0}` is not a Pinata resource scope: use org:read, org:write or \
-         org:<files|groups|gateways|analytics>:<read|write>"
+        "`{0}` is not a Pinata resource scope: expected one of org:read, org:write, \
+         org:files:read, org:files:write, org:groups:read, org:groups:write, \
+         org:gateways:read, org:gateways:write, org:analytics:read, org:analytics:write"
     )]
     InvalidResource(String),
     /// The service has nothing that grants this capability.

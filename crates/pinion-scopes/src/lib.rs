@@ -12,6 +12,8 @@
 //! - [`pinata::requirement`] and [`w3ipfs::requirement`]: which permission each operation of
 //!   the specs needs, by operationId; [`Capability::needed_by`] answers the same in
 //!   service-neutral terms.
+//! - [`pinata_v3`]: the `resources` scopes of Pinata v3 keys, the scope every v3 operation
+//!   needs, and the matcher from a request's method and path to its operation.
 //!
 //! ```
 //! use pinion_scopes::{Capability, Service, pinata::PinataPermissions};
@@ -27,6 +29,7 @@
 mod capability;
 mod error;
 pub mod pinata;
+pub mod pinata_v3;
 mod service;
 pub mod w3ipfs;
 

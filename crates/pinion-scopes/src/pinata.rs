@@ -1,8 +1,11 @@
 //! Pinata key permissions (`permissions` of `POST /users/generateApiKey` and
-//! `POST /v3/pinata/keys`, `scopes` of a listed key) and what each operation needs.
+//! `POST /v3/pinata/keys`, `scopes` of a listed key) and what each legacy operation needs.
+//!
+//! The v3 `resources` scopes and the v3 routes are in [`crate::pinata_v3`].
 
 use serde::{Deserialize, Serialize};
 
+use crate::pinata_v3::ResourceScope;
 use crate::{Capability, Requirement, ScopeError, Service};
 
 /// One per-endpoint permission flag of a scoped Pinata key.
@@ -185,8 +188,13 @@ impl PinataEndpoints {
 /// Pinata accepts an admin key (`{"admin": true}`), or a key scoped to a complete
 /// `endpoints` object, never both; v3 keys may instead (or also) carry `resources`
 /// scopes such as `org:files:write`. Constructors and deserialization refuse anything else
-/// with a [`ScopeError`], and a value read from the wire serializes back exactly (an
-/// explicit `"admin": false` beside `endpoints`, as key listings show it, is kept).
+/// with a [`ScopeError`] (an unknown resource scope included: this type checks what is
+/// sent, see [`ReportedScope`](crate::pinata_v3::ReportedScope) for what is received),
+/// and a value read from the wire serializes back exactly (an explicit `"admin": false`
+/// beside `endpoints`, as key listings show it, is kept).
+///
+/// `endpoints` govern the legacy routes ([`allows`](Self::allows)) and `resources` the v3
+/// routes ([`v3_access`](Self::v3_access)); neither grants anything on the other's routes.
 ///
 /// ```
 /// use pinion_scopes::pinata::{PinataEndpoints, PinataFlag, PinataPermissions};
@@ -202,7 +210,7 @@ impl PinataEndpoints {
 pub struct PinataPermissions {
     admin: Option<bool>,
     endpoints: Option<PinataEndpoints>,
-    resources: Option<Vec<String>>,
+    resources: Option<Vec<ResourceScope>>,
 }
 
 /// The wire form of [`PinataPermissions`] (the spec's `KeyPermissions` schema).
@@ -217,7 +225,7 @@ pub struct KeyPermissionsWire {
     pub endpoints: Option<PinataEndpoints>,
     /// Pinata v3 resource scopes (`org:read`, `org:files:write`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<ResourceScope>>,
 }
 
 impl PinataPermissions {
@@ -237,6 +245,14 @@ impl PinataPermissions {
             endpoints: Some(endpoints),
             resources: None,
         }
+    }
+
+    /// A v3 key granted exactly these `resources` scopes; refused when there are none
+    /// (the key would have no permission at all).
+    pub fn from_resources(
+        resources: impl IntoIterator<Item = ResourceScope>,
+    ) -> Result<Self, ScopeError> {
+        Self::try_new(None, None, Some(resources.into_iter().collect()))
     }
 
     /// A key granted exactly these flags (all others false).
@@ -273,11 +289,8 @@ impl PinataPermissions {
     pub fn try_new(
         admin: Option<bool>,
         endpoints: Option<PinataEndpoints>,
-        resources: Option<Vec<String>>,
+        resources: Option<Vec<ResourceScope>>,
     ) -> Result<Self, ScopeError> {
-        if let Some(bad) = resources.iter().flatten().find(|r| !is_resource(r)) {
-            return Err(ScopeError::InvalidResource(bad.clone()));
-        }
         let is_admin = admin == Some(true);
         if is_admin && endpoints.is_some() {
             return Err(ScopeError::AdminWithEndpoints);
@@ -292,14 +305,15 @@ impl PinataPermissions {
         })
     }
 
-    /// Adds v3 resource scopes (`org:files:write`, …).
-    pub fn with_resources(
-        self,
-        resources: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Result<Self, ScopeError> {
-        let mut all = self.resources.unwrap_or_default();
-        all.extend(resources.into_iter().map(Into::into));
-        Self::try_new(self.admin, self.endpoints, Some(all))
+    /// Adds v3 resource scopes (`org:files:write`, …); adding none changes nothing.
+    pub fn with_resources(mut self, resources: impl IntoIterator<Item = ResourceScope>) -> Self {
+        let mut resources = resources.into_iter().peekable();
+        if resources.peek().is_some() {
+            self.resources
+                .get_or_insert_with(Vec::new)
+                .extend(resources);
+        }
+        self
     }
 
     /// Whether this is an admin key.
@@ -313,11 +327,12 @@ impl PinataPermissions {
     }
 
     /// The v3 resource scopes.
-    pub fn resources(&self) -> &[String] {
+    pub fn resources(&self) -> &[ResourceScope] {
         self.resources.as_deref().unwrap_or_default()
     }
 
-    /// Whether a key with these permissions may use the endpoint behind `flag`.
+    /// Whether a key with these permissions may use the legacy endpoint behind `flag`
+    /// (`resources` scopes grant no legacy endpoint).
     pub fn allows(&self, flag: PinataFlag) -> bool {
         self.is_admin() || self.endpoints.is_some_and(|endpoints| endpoints.get(flag))
     }
@@ -331,7 +346,8 @@ impl PinataPermissions {
         }
     }
 
-    /// The capabilities these permissions grant.
+    /// The capabilities these permissions grant, by legacy `endpoints` flag or by v3
+    /// `resources` scope (on the v3 routes).
     pub fn capabilities(&self) -> Vec<Capability> {
         if self.is_admin() {
             return Capability::ALL.to_vec();
@@ -346,6 +362,10 @@ impl PinataPermissions {
                     .collect::<Vec<_>>()
             })
             .collect();
+        capabilities.extend(Capability::ALL.into_iter().filter(|capability| {
+            crate::pinata_v3::least_scope(*capability)
+                .is_some_and(|needed| self.resources().iter().any(|held| held.grants(needed)))
+        }));
         capabilities.sort();
         capabilities.dedup();
         capabilities
@@ -380,19 +400,6 @@ impl schemars::JsonSchema for PinataPermissions {
     }
 }
 
-/// `org:read`, `org:write`, or `org:<files|groups|gateways|analytics>:<read|write>`.
-fn is_resource(scope: &str) -> bool {
-    let parts: Vec<&str> = scope.split(':').collect();
-    let access_ok = |access: &str| access == "read" || access == "write";
-    match parts.as_slice() {
-        ["org", access] => access_ok(access),
-        ["org", resource, access] => {
-            ["files", "groups", "gateways", "analytics"].contains(resource) && access_ok(access)
-        }
-        _ => false,
-    }
-}
-
 /// The flag that grants `capability` on Pinata (none for NFTs; `Admin` is not a flag).
 fn flag_for(capability: Capability) -> Option<PinataFlag> {
     Some(match capability {
@@ -414,12 +421,14 @@ fn flag_for(capability: Capability) -> Option<PinataFlag> {
 /// operationId the spec does not have.
 ///
 /// `testAuthentication`, key management and groups need an admin key; every pinning and
-/// data operation needs its endpoint flag.
+/// data operation needs its endpoint flag. The `…V3` twins of `testAuthentication` and
+/// `userPinnedDataTotal` (the same operations at `/v3/data/…`, where the SDK calls them)
+/// are legacy operations too and need the same. `resources` scopes grant none of these.
 pub fn requirement(operation_id: &str) -> Option<Requirement<PinataFlag>> {
     use PinataFlag as F;
     use Requirement::{Admin, Permission};
     Some(match operation_id {
-        "testAuthentication" => Admin,
+        "testAuthentication" | "testAuthenticationV3" => Admin,
         "pinFileToIPFS" => Permission(F::PinFileToIpfs),
         "pinJSONToIPFS" => Permission(F::PinJsonToIpfs),
         "pinByHash" => Permission(F::PinByHash),
@@ -429,7 +438,7 @@ pub fn requirement(operation_id: &str) -> Option<Requirement<PinataFlag>> {
         "updateUserPinPolicy" => Permission(F::UserPinPolicy),
         "unpin" => Permission(F::Unpin),
         "pinList" => Permission(F::PinList),
-        "userPinnedDataTotal" => Permission(F::UserPinnedDataTotal),
+        "userPinnedDataTotal" | "userPinnedDataTotalV3" => Permission(F::UserPinnedDataTotal),
         "generateApiKey" | "listApiKeys" | "revokeApiKey" | "createKeyV3" | "listKeysV3"
         | "revokeKeyV3" => Admin,
         "createGroup"
