@@ -66,7 +66,10 @@ pub use crate::error::Error;
 #[cfg(feature = "tokio")]
 pub use crate::file::hash_async_reader;
 pub use crate::file::{FileHasher, FileSummary, hash_bytes, hash_reader};
-pub use crate::walk::{HashDirectoryOptions, SymlinkPolicy, hash_directory, hash_directory_tree};
+pub use crate::walk::{
+    DirectoryWalk, HashDirectoryOptions, SkipReason, SkippedLink, SymlinkPolicy, WalkedFile,
+    hash_directory, hash_directory_tree, walk_directory,
+};
 
 /// The underlying [`cid`](https://docs.rs/cid) crate, re-exported for
 /// interoperability with [`Cid::as_inner`] and `From<Cid> for cid::Cid`.
