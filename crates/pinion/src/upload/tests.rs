@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 use super::body::BodyRun;
 use super::read_ahead::{READ_AHEAD_FILES, SMALL_FILE};
@@ -242,4 +242,47 @@ async fn a_file_that_grows_while_sent_is_an_error() {
         .unwrap();
     let result: Result<Vec<Bytes>, _> = stream.try_collect().await;
     assert!(result.is_err());
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_file_swapped_for_a_link_before_it_is_sent_is_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(dir.path().join("secret"), b"SECRET").unwrap();
+    std::fs::write(root.join("small.txt"), b"SECRET").unwrap();
+    std::fs::write(root.join("large.bin"), vec![1u8; SMALL_FILE as usize + 1]).unwrap();
+    for name in ["small.txt", "large.bin"] {
+        let prepared = prepare(
+            UploadSource::Directory(root.clone()),
+            &UploadOptions::default(),
+        )
+        .await
+        .unwrap();
+        let path = root.join(name);
+        let saved = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), &path).unwrap();
+        let multipart = Multipart::new(prepared, "file");
+        let activity = Activity::new();
+        let (stream, _) = multipart
+            .body(&[], activity.clone(), &UploadOptions::default(), 0)
+            .unwrap();
+        // What an HTTP client sends: everything up to the first error.
+        let sent: Vec<Result<Bytes, _>> = stream.collect().await;
+        assert!(sent.iter().any(Result::is_err), "{name}");
+        let body: Vec<u8> = sent.into_iter().map_while(Result::ok).flatten().collect();
+        assert!(
+            !String::from_utf8_lossy(&body).contains("SECRET\r\n"),
+            "{name}"
+        );
+        let error = activity.take_error().expect("the source's error is kept");
+        assert!(
+            error.to_string().contains("symbolic link"),
+            "{name}: {error}"
+        );
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, saved).unwrap();
+    }
 }
