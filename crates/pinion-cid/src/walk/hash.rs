@@ -54,20 +54,30 @@ fn builder_of(
     version: CidVersion,
     options: &HashDirectoryOptions,
 ) -> Result<DirectoryBuilder, Error> {
-    let walk = walk_directory(path, options)?;
-    let mut buffer = vec![0u8; CHUNK_SIZE];
-    let mut summaries = Vec::with_capacity(walk.files().len());
-    for file in walk.files() {
-        let reader = file.open()?;
-        let summary =
-            hash_reader_with_buffer(reader, version, &mut buffer).map_err(Error::io(&file.path))?;
-        file.check_len(summary.byte_len)?;
-        summaries.push(summary);
-    }
-    walk.builder(version, &summaries)
+    walk_directory(path, options)?.hash_files(version)
 }
 
 impl DirectoryWalk {
+    /// Reads and hashes every file of the walk (each opened with
+    /// [`WalkedFile::open`](crate::WalkedFile::open)) and returns the root: what
+    /// [`hash_directory`] does once it has walked.
+    pub fn hash(&self, version: CidVersion) -> Result<DirectorySummary, Error> {
+        Ok(self.hash_files(version)?.finish())
+    }
+
+    fn hash_files(&self, version: CidVersion) -> Result<DirectoryBuilder, Error> {
+        let mut buffer = vec![0u8; CHUNK_SIZE];
+        let mut summaries = Vec::with_capacity(self.files().len());
+        for file in self.files() {
+            let reader = file.open()?;
+            let summary = hash_reader_with_buffer(reader, version, &mut buffer)
+                .map_err(Error::io(&file.path))?;
+            file.check_len(summary.byte_len)?;
+            summaries.push(summary);
+        }
+        self.builder(version, &summaries)
+    }
+
     /// The path of `relative` in the DAG: itself, or under the directory's own
     /// name when [`wrap_with_directory`](HashDirectoryOptions::wrap_with_directory)
     /// is set (how an upload names its parts).
