@@ -35,8 +35,7 @@ pub fn cid(out: &Output, args: &CidArgs) -> Result<()> {
             .walk_options();
         let hashing = || format!("hashing {}", args.path.display());
         let walk = walk_directory(&args.path, &options).with_context(hashing)?;
-        let links: Vec<_> = walk.skipped().iter().map(|s| s.path.clone()).collect();
-        warn_skipped_links(&links);
+        warn_skipped_links(walk.skipped());
         if walk.files().is_empty() {
             return Err(Usage(format!(
                 "{} has no files: nothing could be uploaded (empty directories are left out, as uploads cannot carry them)",

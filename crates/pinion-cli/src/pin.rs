@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use pinion::PinningService;
-use pinion::cid::CidVersion;
+use pinion::cid::{CidVersion, SkippedLink};
 use pinion::pinata;
 use pinion::upload::{UploadOptions, Uploaded};
 use serde_json::{Map, Value, json};
@@ -117,7 +117,7 @@ fn print_uploaded(ctx: &Ctx, path: &Path, uploaded: &Uploaded) {
             "duplicate": uploaded.duplicate,
             "verified": uploaded.verified,
             "skipped": uploaded.skipped,
-            "skipped_links": uploaded.skipped_links,
+            "skipped_links": uploaded.skipped_links.iter().map(|s| s.path.display().to_string()).collect::<Vec<_>>(),
         }),
         &[&uploaded.cid],
         || {
@@ -162,14 +162,14 @@ async fn pin_path(ctx: &Ctx, path: PathBuf, opts: UploadOptions, directory: bool
     Ok(())
 }
 
-/// Tells on stderr which symbolic links were left out of a directory.
-pub fn warn_skipped_links(links: &[PathBuf]) {
+/// Tells on stderr which symbolic links were left out of a directory, and why.
+pub fn warn_skipped_links(links: &[SkippedLink]) {
     if links.is_empty() {
         return;
     }
-    let list: Vec<String> = links.iter().map(|p| p.display().to_string()).collect();
+    let list: Vec<String> = links.iter().map(ToString::to_string).collect();
     eprintln!(
-        "warning: left out {} symbolic link(s) (--follow-symlinks follows those that stay inside the directory): {}",
+        "warning: left out {} symbolic link(s): {}",
         links.len(),
         list.join(", ")
     );

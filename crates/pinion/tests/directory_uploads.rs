@@ -211,7 +211,7 @@ async fn a_link_to_a_file_outside_is_never_uploaded() {
         let mut skipped: Vec<String> = uploaded
             .skipped_links
             .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .map(|s| s.path.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         skipped.sort();
         let expected: &[&str] = if follow {

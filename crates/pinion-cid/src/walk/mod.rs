@@ -87,7 +87,7 @@ pub enum SkipReason {
 impl fmt::Display for SkippedLink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let why = match self.reason {
-            SkipReason::Policy => "symbolic links are skipped unless followed",
+            SkipReason::Policy => "symbolic links are left out unless followed",
             SkipReason::OutsideRoot => "it points outside the directory",
             SkipReason::Dangling => "it points nowhere",
         };

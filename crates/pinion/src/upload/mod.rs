@@ -31,6 +31,8 @@ use std::sync::Arc;
 
 use tokio::io::AsyncRead;
 
+use crate::cid::SkippedLink;
+
 pub(crate) use multipart::Multipart;
 pub use options::UploadOptions;
 pub(crate) use prepare::prepare;
@@ -131,8 +133,8 @@ pub struct Uploaded {
     /// Whether nothing was uploaded because the CID was already pinned.
     pub skipped: bool,
     /// Symbolic links of a directory that were left out (not followed, or leading
-    /// outside the directory or nowhere).
-    pub skipped_links: Vec<PathBuf>,
+    /// outside the directory or nowhere), with why.
+    pub skipped_links: Vec<SkippedLink>,
 }
 
 impl Uploaded {

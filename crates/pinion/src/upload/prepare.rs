@@ -9,7 +9,8 @@ use tokio::io::AsyncRead;
 use super::{UploadOptions, UploadSource};
 use crate::Error;
 use crate::cid::{
-    CHUNK_SIZE, CidVersion, DirectoryBuilder, DirectoryWalk, Expected, FileSummary, WalkedFile,
+    CHUNK_SIZE, CidVersion, DirectoryBuilder, DirectoryWalk, Expected, FileSummary, SkippedLink,
+    WalkedFile,
 };
 
 /// The bytes of one file to send.
@@ -46,10 +47,10 @@ impl Prepared {
     }
 
     /// The symbolic links a directory upload leaves out.
-    pub(crate) fn skipped_links(&self) -> Vec<PathBuf> {
-        self.walk.as_ref().map_or_else(Vec::new, |walk| {
-            walk.skipped().iter().map(|s| s.path.clone()).collect()
-        })
+    pub(crate) fn skipped_links(&self) -> Vec<SkippedLink> {
+        self.walk
+            .as_ref()
+            .map_or_else(Vec::new, |walk| walk.skipped().to_vec())
     }
 
     /// Hashes every file from disk (for `skip_if_pinned`), in `versions`.
@@ -211,7 +212,8 @@ async fn directory(path: PathBuf, options: &UploadOptions) -> Result<Prepared, E
     check_part_name(&top)?;
     if !walk.skipped().is_empty() {
         let links: Vec<String> = walk.skipped().iter().map(ToString::to_string).collect();
-        tracing::warn!(
+        // Callers get them in `Uploaded::skipped_links` (the CLI warns about them).
+        tracing::info!(
             directory = %path.display(),
             "left out {} symbolic link(s): {}",
             links.len(),
