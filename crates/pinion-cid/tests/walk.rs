@@ -250,3 +250,38 @@ fn odd_entries_are_errors_never_panics() {
         assert!(error.to_string().contains("sub"), "{error}");
     }
 }
+
+#[test]
+fn a_deep_tree_does_not_exhaust_a_small_stack() {
+    let (_tmp, root) = tree();
+    let mut deep = root.join("deep");
+    for _ in 0..1500 {
+        deep.push("d");
+    }
+    fs::create_dir_all(&deep).unwrap();
+    fs::write(deep.join("leaf"), b"leaf").unwrap();
+    let walked = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || hash(&root, &HashDirectoryOptions::new()))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert!(walked.is_ok(), "{walked:?}");
+}
+
+#[test]
+fn a_very_deep_path_builds_and_drops_on_a_small_stack() {
+    // Paths from an upload are anyone's: 100,000 levels must not abort the process.
+    let path = "d/".repeat(100_000) + "leaf";
+    let built = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let mut builder = DirectoryBuilder::new(V);
+            builder.add_file(&path, hash_bytes(b"leaf", V)).unwrap();
+            builder.finish()
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(built.byte_len, 4);
+}

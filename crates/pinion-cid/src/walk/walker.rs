@@ -52,7 +52,7 @@ pub fn walk_directory(
     let mut walker = Walker {
         options,
         root: root.clone(),
-        ancestors: Vec::new(),
+        subdirectories: Vec::new(),
         walk: DirectoryWalk {
             name,
             root: root.clone(),
@@ -62,28 +62,72 @@ pub fn walk_directory(
             options: options.clone(),
         },
     };
-    walker.directory(&root, Identity::of(&metadata), "")?;
+    // Depth-first with a stack of its own: a deep tree cannot overflow the thread's.
+    let mut pending = vec![Pending {
+        dir: root,
+        identity: Identity::of(&metadata),
+        relative: String::new(),
+        depth: 0,
+    }];
+    // The canonical paths of the directory being listed and of those above it, to
+    // detect cycles through followed links: popped depth-first, a directory's
+    // ancestors are the first `depth` entries.
+    let mut ancestors: Vec<PathBuf> = Vec::new();
+    while let Some(next) = pending.pop() {
+        ancestors.truncate(next.depth);
+        ancestors.push(next.dir);
+        walker.directory(&ancestors, next.identity, &next.relative)?;
+        for (dir, identity, relative) in walker.subdirectories.drain(..) {
+            walker.walk.directories.push(relative.clone());
+            pending.push(Pending {
+                dir,
+                identity,
+                relative,
+                depth: next.depth + 1,
+            });
+        }
+    }
     let mut walk = walker.walk;
     walk.files.sort_by(|a, b| a.relative.cmp(&b.relative));
     walk.directories.sort();
     Ok(walk)
 }
 
+/// A directory waiting to be listed.
+struct Pending {
+    /// Its canonical path.
+    dir: PathBuf,
+    /// What its parent's listing saw.
+    identity: Identity,
+    /// Its path below the root.
+    relative: String,
+    /// How many directories are above it.
+    depth: usize,
+}
+
 struct Walker<'a> {
     options: &'a HashDirectoryOptions,
     /// The canonical root: nothing outside it is ever read.
     root: PathBuf,
-    /// Canonical paths of the directories being walked, to detect cycles
-    /// through followed symbolic links.
-    ancestors: Vec<PathBuf>,
+    /// The sub-directories the last listing found: (canonical path, identity,
+    /// relative path).
+    subdirectories: Vec<(PathBuf, Identity, String)>,
     walk: DirectoryWalk,
 }
 
 impl Walker<'_> {
-    /// Walks `dir` (a canonical path whose identity was `identity` when its
-    /// parent listed it), recording entries under `relative`.
-    fn directory(&mut self, dir: &Path, identity: Identity, relative: &str) -> Result<(), Error> {
-        self.ancestors.push(dir.to_owned());
+    /// Lists the last of `ancestors` (canonical, whose identity was `identity`
+    /// when its parent listed it), recording its entries under `relative` and its
+    /// sub-directories in `self.subdirectories`.
+    fn directory(
+        &mut self,
+        ancestors: &[PathBuf],
+        identity: Identity,
+        relative: &str,
+    ) -> Result<(), Error> {
+        let Some(dir) = ancestors.last() else {
+            return Ok(());
+        };
         let entries = fs::read_dir(dir).map_err(Error::io(dir))?;
         for entry in entries {
             let entry = entry.map_err(Error::io(dir))?;
@@ -103,7 +147,7 @@ impl Walker<'_> {
             // Not following links: the entry itself.
             let metadata = entry.metadata().map_err(Error::io(&path))?;
             if metadata.file_type().is_symlink() {
-                self.link(path, child)?;
+                self.link(path, child, ancestors)?;
             } else {
                 self.entry(path, child, &metadata)?;
             }
@@ -117,18 +161,14 @@ impl Walker<'_> {
                 why: "it was replaced while it was read".to_owned(),
             });
         }
-        self.ancestors.pop();
         Ok(())
     }
 
     /// A file or directory (not a link) at canonical `path`.
     fn entry(&mut self, path: PathBuf, relative: String, metadata: &Metadata) -> Result<(), Error> {
         if metadata.is_dir() {
-            if self.ancestors.contains(&path) {
-                return Err(Error::SymlinkCycle { path });
-            }
-            self.directory(&path, Identity::of(metadata), &relative)?;
-            self.walk.directories.push(relative);
+            self.subdirectories
+                .push((path, Identity::of(metadata), relative));
         } else if metadata.is_file() {
             self.walk
                 .files
@@ -139,8 +179,13 @@ impl Walker<'_> {
         Ok(())
     }
 
-    /// A symbolic link at `path`, as the policy says.
-    fn link(&mut self, path: PathBuf, relative: String) -> Result<(), Error> {
+    /// A symbolic link at `path` in the last of `ancestors`, as the policy says.
+    fn link(
+        &mut self,
+        path: PathBuf,
+        relative: String,
+        ancestors: &[PathBuf],
+    ) -> Result<(), Error> {
         let skip = |walk: &mut DirectoryWalk, path, reason| {
             walk.skipped.push(SkippedLink { path, reason });
             Ok(())
@@ -172,7 +217,7 @@ impl Walker<'_> {
                         why: "its target changed while it was read".to_owned(),
                     });
                 }
-                if metadata.is_dir() && self.ancestors.contains(&target) {
+                if metadata.is_dir() && ancestors.contains(&target) {
                     return Err(Error::SymlinkCycle { path });
                 }
                 self.entry(target, relative, &metadata)
