@@ -166,3 +166,16 @@ fn an_empty_tree_has_no_cid_to_pin() {
     let (_, text) = env.fails(&["--local", "pin", "dir", hollow.to_str().unwrap()]);
     assert!(text.contains("no files"), "{text}");
 }
+
+/// `--help` of the commands that read directories: part of the interface, compared with
+/// `tests/snapshots/` (`SNAPSHOTS=overwrite cargo test` rewrites them).
+#[test]
+fn help_of_pin_dir_and_cid_match_their_snapshots() {
+    use snapbox::{assert_data_eq, file};
+    let env = Env::new();
+    assert_data_eq!(
+        env.ok(&["pin", "dir", "--help"]),
+        file!["snapshots/pin-dir-help.txt"]
+    );
+    assert_data_eq!(env.ok(&["cid", "--help"]), file!["snapshots/cid-help.txt"]);
+}
