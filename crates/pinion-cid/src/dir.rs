@@ -97,6 +97,26 @@ struct DirNode {
     entries: BTreeMap<String, Node>,
 }
 
+impl Drop for DirNode {
+    /// Drops the sub-directories one after the other rather than nested, so that a
+    /// deep tree cannot overflow the stack.
+    fn drop(&mut self) {
+        let mut pending: Vec<DirNode> = Vec::new();
+        let mut entries = std::mem::take(&mut self.entries);
+        loop {
+            for (_, node) in std::mem::take(&mut entries) {
+                if let Node::Dir(sub) = node {
+                    pending.push(sub);
+                }
+            }
+            match pending.pop() {
+                Some(mut next) => entries = std::mem::take(&mut next.entries),
+                None => return,
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Node {
     File(FileSummary),
@@ -243,55 +263,104 @@ struct Build {
     tree: Option<Collected>,
 }
 
+/// One directory being built: its entries still to visit and what its visited
+/// entries gave.
+struct Frame<'a> {
+    node: &'a DirNode,
+    /// Its name in its parent (`""` for the root).
+    name: &'a str,
+    /// The length of the path being built before this directory's name.
+    parent_len: usize,
+    entries: std::collections::btree_map::Iter<'a, String, Node>,
+    links: Vec<ShardEntry<'a>>,
+    byte_len: u64,
+    estimate: u64,
+}
+
+impl<'a> Frame<'a> {
+    fn new(node: &'a DirNode, name: &'a str, parent_len: usize) -> Self {
+        Self {
+            node,
+            name,
+            parent_len,
+            entries: node.entries.iter(),
+            links: Vec::with_capacity(node.entries.len()),
+            byte_len: 0,
+            estimate: 0,
+        }
+    }
+
+    /// The directory's node, once every entry has been added.
+    fn finish(&self, version: CidVersion) -> DirectorySummary {
+        let sharded = self.estimate > SHARD_SPLIT_THRESHOLD_BYTES;
+        let (cid, pin_size) = if sharded {
+            hamt::build(version, &self.links)
+        } else {
+            flat_directory(version, &self.links)
+        };
+        DirectorySummary {
+            cid: cid.to_cid(),
+            pin_size,
+            byte_len: self.byte_len,
+            sharded,
+        }
+    }
+}
+
 impl Build {
-    /// Builds `dir` (at relative `path`, `""` for the root) bottom-up.
-    fn dir(&mut self, dir: &DirNode, path: &mut String) -> DirectorySummary {
-        let mut links: Vec<ShardEntry<'_>> = Vec::with_capacity(dir.entries.len());
-        let mut byte_len = 0u64;
-        let mut estimate = 0u64;
-        for (name, node) in &dir.entries {
-            let (cid, tsize) = match node {
-                Node::File(file) => {
-                    estimate += (name.len() + file.cid.encoded_len()) as u64;
-                    byte_len += file.byte_len;
+    /// Builds `root` (at relative `path`, `""` for the root) bottom-up, depth-first
+    /// with a stack of its own so that a deep tree cannot overflow the thread's.
+    fn dir(&mut self, root: &DirNode, path: &mut String) -> DirectorySummary {
+        let mut stack = vec![Frame::new(root, "", path.len())];
+        loop {
+            let Some(top) = stack.last_mut() else {
+                unreachable!("the root frame is popped only to return")
+            };
+            match top.entries.next() {
+                Some((name, Node::File(file))) => {
+                    top.estimate += (name.len() + file.cid.encoded_len()) as u64;
+                    top.byte_len += file.byte_len;
                     if let Some((_, files)) = &mut self.tree {
                         files.insert(child_path(path, name), *file);
                     }
-                    (file.cid, file.pin_size)
+                    top.links.push(ShardEntry {
+                        name,
+                        cid: file.cid,
+                        tsize: file.pin_size,
+                    });
                 }
-                Node::Dir(sub) => {
+                Some((name, Node::Dir(sub))) => {
                     let parent_len = path.len();
                     if !path.is_empty() {
                         path.push('/');
                     }
                     path.push_str(name);
-                    let summary = self.dir(sub, path);
+                    stack.push(Frame::new(sub, name, parent_len));
+                }
+                None => {
+                    let summary = top.finish(self.version);
+                    let (name, parent_len, empty) =
+                        (top.name, top.parent_len, top.node.entries.is_empty());
+                    stack.pop();
+                    let Some(parent) = stack.last_mut() else {
+                        return summary;
+                    };
                     if let Some((dirs, _)) = &mut self.tree {
                         dirs.insert(path.clone(), summary);
                     }
                     path.truncate(parent_len);
-                    if sub.entries.is_empty() {
+                    if empty {
                         // The importer counts an empty directory like a file.
-                        estimate += (name.len() + summary.cid.encoded_len()) as u64;
+                        parent.estimate += (name.len() + summary.cid.encoded_len()) as u64;
                     }
-                    byte_len += summary.byte_len;
-                    (summary.cid, summary.pin_size)
+                    parent.byte_len += summary.byte_len;
+                    parent.links.push(ShardEntry {
+                        name,
+                        cid: summary.cid,
+                        tsize: summary.pin_size,
+                    });
                 }
-            };
-            links.push(ShardEntry { name, cid, tsize });
-        }
-
-        let sharded = estimate > SHARD_SPLIT_THRESHOLD_BYTES;
-        let (cid, pin_size) = if sharded {
-            hamt::build(self.version, &links)
-        } else {
-            flat_directory(self.version, &links)
-        };
-        DirectorySummary {
-            cid: cid.to_cid(),
-            pin_size,
-            byte_len,
-            sharded,
+            }
         }
     }
 }

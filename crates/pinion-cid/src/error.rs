@@ -60,6 +60,16 @@ pub enum Error {
         /// The link.
         path: PathBuf,
     },
+    /// A file or directory changed between the walk and the moment it was read
+    /// (replaced, swapped for a symbolic link, grown or shrunk): nothing of it is
+    /// used, so no wrong CID and no file from elsewhere comes out.
+    #[error("{} changed while it was being read: {why}; read it again once it is no longer written to", path.display())]
+    Changed {
+        /// The file or directory.
+        path: PathBuf,
+        /// What changed.
+        why: String,
+    },
     /// An entry that is neither a regular file nor a directory (socket, FIFO, device).
     #[error("{} is not a regular file or directory", path.display())]
     UnsupportedFileType {

@@ -18,6 +18,12 @@
 //!   switching to a HAMT-sharded directory (fanout 256, murmur3-x64-64 of the
 //!   names) once the importer's size estimate of the directory exceeds
 //!   [`SHARD_SPLIT_THRESHOLD_BYTES`] (256 KiB), see [`DirectoryBuilder`];
+//! * **directories on disk** are read by one walk, [`walk_directory`], which
+//!   [`hash_directory`] and the `pinion` library's uploads share, so the local CID
+//!   is the CID an upload produces: it never reads outside the directory (symbolic
+//!   links are left out, or followed only inside it, see [`SymlinkPolicy`]), and
+//!   leaves out empty directories, which a multipart upload cannot carry (unlike
+//!   `ipfs add -r`; [`HashDirectoryOptions::keep_empty_directories`] keeps them);
 //! * the **pin size** is IPFS's cumulative DAG size (`CumulativeSize` /
 //!   `Tsize`): every node's serialized bytes plus, for raw leaves, their data
 //!   length.
@@ -66,7 +72,10 @@ pub use crate::error::Error;
 #[cfg(feature = "tokio")]
 pub use crate::file::hash_async_reader;
 pub use crate::file::{FileHasher, FileSummary, hash_bytes, hash_reader};
-pub use crate::walk::{HashDirectoryOptions, SymlinkPolicy, hash_directory, hash_directory_tree};
+pub use crate::walk::{
+    DirectoryWalk, HashDirectoryOptions, SkipReason, SkippedLink, SymlinkPolicy, WalkedFile,
+    hash_directory, hash_directory_tree, walk_directory,
+};
 
 /// The underlying [`cid`](https://docs.rs/cid) crate, re-exported for
 /// interoperability with [`Cid::as_inner`] and `From<Cid> for cid::Cid`.

@@ -184,7 +184,9 @@ fn check_directory_case(name: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join(&case.name);
     materialize(&root, &files, &case.empty_dirs);
-    let options = HashDirectoryOptions::new().include_hidden(true);
+    let options = HashDirectoryOptions::new()
+        .include_hidden(true)
+        .keep_empty_directories(true);
 
     for (version, expected) in versions(&case.v0, &case.v1) {
         let what = format!("{} {version}", case.name);

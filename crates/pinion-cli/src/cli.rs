@@ -263,9 +263,12 @@ pub struct PinOptions {
     /// Add to this group (Pinata).
     #[arg(long, value_name = "GROUP_ID")]
     pub group: Option<String>,
-    /// Compute the CID locally and fail if the service's differs.
-    #[arg(long)]
+    /// Compute the CID locally and fail if the service's differs (the default).
+    #[arg(long, overrides_with = "no_verify")]
     pub verify: bool,
+    /// Do not compare the service's CID with the one computed locally.
+    #[arg(long, overrides_with = "verify")]
+    pub no_verify: bool,
     /// Upload nothing when the CID is already pinned.
     #[arg(long)]
     pub skip_existing: bool,
@@ -288,6 +291,10 @@ pub enum PinCommand {
         /// Include hidden files (names starting with a dot).
         #[arg(long)]
         hidden: bool,
+        /// Follow symbolic links that stay inside the directory (by default every
+        /// link is left out, with a warning; links leading outside never count).
+        #[arg(long)]
+        follow_symlinks: bool,
         #[command(flatten)]
         options: PinOptions,
     },
@@ -408,6 +415,10 @@ pub struct CidArgs {
     /// Include hidden files of a directory.
     #[arg(long)]
     pub hidden: bool,
+    /// Follow symbolic links of a directory that stay inside it, as `pin dir
+    /// --follow-symlinks` does.
+    #[arg(long)]
+    pub follow_symlinks: bool,
     /// Wrap in a directory, as `--wrap` uploads do.
     #[arg(long)]
     pub wrap: bool,

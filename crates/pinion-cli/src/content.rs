@@ -47,6 +47,7 @@ pub async fn run(ctx: &Ctx, command: ContentCommand) -> Result<()> {
                 bar.finish();
             }
             let uploaded = uploaded?;
+            crate::pin::warn_skipped_links(&uploaded.skipped_links);
             let id = uploaded.id.clone().unwrap_or_default();
             ctx.out.print(
                 json!({

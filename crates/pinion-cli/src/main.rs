@@ -3,19 +3,24 @@
 //! of its own.
 
 mod auth;
+mod cid;
 mod cli;
 mod config;
 mod content;
 mod context;
 mod exit;
+mod jobs;
 mod keys;
 mod local;
+mod metadata;
 mod misc;
 mod nft;
 mod output;
 mod pin;
+mod pins;
 mod secret_input;
 mod token;
+mod usage;
 
 use std::process::ExitCode;
 
@@ -62,7 +67,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let Cli { global, command } = cli;
     // Commands that need no service (and so no credentials or emulator).
     match command {
-        Command::Cid(args) => return misc::cid(&output::Output::new(&global), &args),
+        Command::Cid(args) => return cid::cid(&output::Output::new(&global), &args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "pinion", &mut std::io::stdout());
@@ -84,11 +89,11 @@ async fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(ctx, command).await,
         Command::Token(command) => token::run(ctx, command).await,
         Command::Pin(command) => pin::pin(ctx, command).await,
-        Command::Pins(command) => pin::pins(ctx, command).await,
-        Command::Unpin { target } => pin::unpin(ctx, &target).await,
-        Command::Jobs(args) => pin::jobs(ctx, args).await,
-        Command::Metadata(command) => pin::metadata(ctx, command).await,
-        Command::Usage => pin::usage(ctx).await,
+        Command::Pins(command) => pins::pins(ctx, command).await,
+        Command::Unpin { target } => pins::unpin(ctx, &target).await,
+        Command::Jobs(args) => jobs::jobs(ctx, args).await,
+        Command::Metadata(command) => metadata::metadata(ctx, command).await,
+        Command::Usage => usage::usage(ctx).await,
         Command::Nft(command) => nft::run(ctx, command).await,
         Command::Content(command) => content::run(ctx, command).await,
         Command::Cid(_)

@@ -1,74 +1,14 @@
-//! Commands that need no service: `cid`, `man`, `emulator`.
+//! Commands that need no service besides `cid`: `man`, `emulator`.
 
-use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use clap::CommandFactory;
-use pinion::cid::{
-    CidVersion, DirectoryBuilder, HashDirectoryOptions, hash_directory, hash_reader,
-};
 use serde_json::json;
 
-use crate::cli::{CidArgs, Cli, EmulatorArgs, Global};
+use crate::cli::{Cli, EmulatorArgs, Global};
 use crate::config::Paths;
-use crate::exit::Usage;
-use crate::output::{Output, bytes};
-
-/// `pinion cid PATH`: the CID the services will return, computed locally.
-pub fn cid(out: &Output, args: &CidArgs) -> Result<()> {
-    let version = if args.cid_version == 0 {
-        CidVersion::V0
-    } else {
-        CidVersion::V1
-    };
-    let meta = std::fs::metadata(&args.path)
-        .with_context(|| format!("cannot read {}", args.path.display()))?;
-    let (cid, size, is_dir) = if meta.is_dir() {
-        if args.wrap {
-            return Err(Usage(
-                "--wrap is for files: a directory's CID is already that of its directory"
-                    .to_owned(),
-            )
-            .into());
-        }
-        let options = HashDirectoryOptions::new().include_hidden(args.hidden);
-        let summary = hash_directory(&args.path, version, &options)
-            .with_context(|| format!("hashing {}", args.path.display()))?;
-        (summary.cid, summary.pin_size, true)
-    } else {
-        let file =
-            File::open(&args.path).with_context(|| format!("opening {}", args.path.display()))?;
-        let summary = hash_reader(BufReader::new(file), version)
-            .with_context(|| format!("hashing {}", args.path.display()))?;
-        if args.wrap {
-            let name = file_name(&args.path)?;
-            let mut builder = DirectoryBuilder::new(version);
-            builder
-                .add_file(&name, summary)
-                .with_context(|| format!("wrapping {name}"))?;
-            let dir = builder.finish();
-            (dir.cid, dir.pin_size, false)
-        } else {
-            (summary.cid, summary.pin_size, false)
-        }
-    };
-    let cid = cid.to_string();
-    out.print(
-        json!({ "cid": cid, "pin_size": size, "directory": is_dir, "cid_version": args.cid_version }),
-        &[&cid],
-        || cid.clone(),
-    );
-    let _ = bytes;
-    Ok(())
-}
-
-fn file_name(path: &Path) -> Result<String> {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Usage(format!("{} has no file name", path.display())).into())
-}
+use crate::output::Output;
 
 /// `pinion man --out-dir DIR`: one page per command.
 pub fn man(out: &Output, dir: &Path) -> Result<()> {

@@ -1,22 +1,18 @@
-//! `pinion pin file | dir | json | cid`, `pins list | get`, `unpin`, `jobs`,
-//! `metadata set`, `usage`.
+//! `pinion pin file | dir | json | cid`: uploads and pins.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use futures::TryStreamExt;
 use pinion::PinningService;
-use pinion::cid::CidVersion;
+use pinion::cid::{CidVersion, SkippedLink};
+use pinion::pinata;
 use pinion::upload::{UploadOptions, Uploaded};
-use pinion::{pinata, w3ipfs};
 use serde_json::{Map, Value, json};
 
-use crate::cli::{
-    JobsArgs, MetadataCommand, PinCommand, PinOptions, PinsCommand, PinsListArgs, ServiceName,
-};
+use crate::cli::{PinCommand, PinOptions, ServiceName};
 use crate::context::{Ctx, name};
 use crate::exit::Usage;
-use crate::output::{bytes, table, to_json};
+use crate::output::{bytes, to_json};
 
 /// Parses `key=value` pairs; values stay strings.
 pub fn keyvalues(pairs: &[String]) -> Result<Map<String, Value>> {
@@ -31,7 +27,7 @@ pub fn keyvalues(pairs: &[String]) -> Result<Map<String, Value>> {
     Ok(map)
 }
 
-fn version(v: Option<u8>) -> Option<CidVersion> {
+pub fn version(v: Option<u8>) -> Option<CidVersion> {
     v.map(|v| {
         if v == 0 {
             CidVersion::V0
@@ -41,14 +37,21 @@ fn version(v: Option<u8>) -> Option<CidVersion> {
     })
 }
 
-fn upload_options(options: &PinOptions, hidden: bool) -> Result<UploadOptions> {
+/// What a directory upload reads: hidden entries, symbolic links.
+#[derive(Clone, Copy, Default)]
+struct DirectoryChoices {
+    hidden: bool,
+    follow_symlinks: bool,
+}
+
+fn upload_options(options: &PinOptions, directory: DirectoryChoices) -> Result<UploadOptions> {
     let mut out = UploadOptions::default()
         .wrap_with_directory(options.wrap)
-        .include_hidden(hidden)
+        .include_hidden(directory.hidden)
+        .follow_symlinks(directory.follow_symlinks)
         .skip_if_pinned(options.skip_existing)
-        // The returned CID is always checked against the local one (--verify is kept
-        // for scripts that spell it out).
-        .verify(true);
+        // On unless --no-verify (--verify spells out the default).
+        .verify(!options.no_verify);
     if let Some(name) = &options.name {
         out = out.name(name);
     }
@@ -114,6 +117,7 @@ fn print_uploaded(ctx: &Ctx, path: &Path, uploaded: &Uploaded) {
             "duplicate": uploaded.duplicate,
             "verified": uploaded.verified,
             "skipped": uploaded.skipped,
+            "skipped_links": uploaded.skipped_links.iter().map(|s| s.path.display().to_string()).collect::<Vec<_>>(),
         }),
         &[&uploaded.cid],
         || {
@@ -136,6 +140,41 @@ fn print_uploaded(ctx: &Ctx, path: &Path, uploaded: &Uploaded) {
     );
 }
 
+/// Uploads and pins the file or directory at `path`, with a progress bar on a terminal.
+async fn pin_path(ctx: &Ctx, path: PathBuf, opts: UploadOptions, directory: bool) -> Result<()> {
+    let bar = progress(ctx, &path);
+    let opts = match &bar {
+        Some(bar) => bar.attach(opts),
+        None => opts,
+    };
+    let client = ctx.any()?;
+    let result = if directory {
+        client.pin_directory(path.clone(), opts).await
+    } else {
+        client.pin_file(path.clone(), opts).await
+    };
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let uploaded = result.with_context(|| format!("pinning {}", path.display()))?;
+    warn_skipped_links(&uploaded.skipped_links);
+    print_uploaded(ctx, &path, &uploaded);
+    Ok(())
+}
+
+/// Tells on stderr which symbolic links were left out of a directory, and why.
+pub fn warn_skipped_links(links: &[SkippedLink]) {
+    if links.is_empty() {
+        return;
+    }
+    let list: Vec<String> = links.iter().map(ToString::to_string).collect();
+    eprintln!(
+        "warning: left out {} symbolic link(s): {}",
+        links.len(),
+        list.join(", ")
+    );
+}
+
 pub async fn pin(ctx: &Ctx, command: PinCommand) -> Result<()> {
     match command {
         PinCommand::File { path, options } => {
@@ -146,21 +185,13 @@ pub async fn pin(ctx: &Ctx, command: PinCommand) -> Result<()> {
                 ))
                 .into());
             }
-            let mut opts = upload_options(&options, false)?;
-            let bar = progress(ctx, &path);
-            if let Some(bar) = &bar {
-                opts = bar.attach(opts);
-            }
-            let result = ctx.any()?.pin_file(path.clone(), opts).await;
-            if let Some(bar) = bar {
-                bar.finish();
-            }
-            let uploaded = result.with_context(|| format!("pinning {}", path.display()))?;
-            print_uploaded(ctx, &path, &uploaded);
+            let opts = upload_options(&options, DirectoryChoices::default())?;
+            pin_path(ctx, path, opts, false).await?;
         }
         PinCommand::Dir {
             path,
             hidden,
+            follow_symlinks,
             options,
         } => {
             if !path.is_dir() {
@@ -170,17 +201,12 @@ pub async fn pin(ctx: &Ctx, command: PinCommand) -> Result<()> {
                 ))
                 .into());
             }
-            let mut opts = upload_options(&options, hidden)?;
-            let bar = progress(ctx, &path);
-            if let Some(bar) = &bar {
-                opts = bar.attach(opts);
-            }
-            let result = ctx.any()?.pin_directory(path.clone(), opts).await;
-            if let Some(bar) = bar {
-                bar.finish();
-            }
-            let uploaded = result.with_context(|| format!("pinning {}", path.display()))?;
-            print_uploaded(ctx, &path, &uploaded);
+            let choices = DirectoryChoices {
+                hidden,
+                follow_symlinks,
+            };
+            let opts = upload_options(&options, choices)?;
+            pin_path(ctx, path, opts, true).await?;
         }
         PinCommand::Json { path, options } => {
             ctx.require(ServiceName::Pinata, "pin json")?;
@@ -250,284 +276,6 @@ pub async fn pin(ctx: &Ctx, command: PinCommand) -> Result<()> {
                     });
                 }
             }
-        }
-    }
-    Ok(())
-}
-
-fn date(value: &Option<String>, what: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-    value
-        .as_deref()
-        .map(|v| {
-            chrono::DateTime::parse_from_rfc3339(v)
-                .map(|d| d.with_timezone(&chrono::Utc))
-                .map_err(|_| {
-                    Usage(format!(
-                        "--{what} `{v}` is not an RFC 3339 date such as 2024-05-01T00:00:00Z"
-                    ))
-                    .into()
-                })
-        })
-        .transpose()
-}
-
-pub async fn pins(ctx: &Ctx, command: PinsCommand) -> Result<()> {
-    match command {
-        PinsCommand::List(args) => list(ctx, args).await,
-        PinsCommand::Get { target } => {
-            let pin = ctx.any()?.get_pin(&target).await.map_err(|error| {
-                // The library reports an unknown Pinata CID as invalid input.
-                match &error {
-                    pinion::Error::InvalidInput { why, .. } if why.contains("is not pinned") => {
-                        anyhow::Error::new(crate::exit::NotFound(error.to_string()))
-                    }
-                    _ => anyhow::Error::new(error),
-                }
-            })?;
-            ctx.out.print(
-                json!({ "id": pin.handle, "cid": pin.cid, "name": pin.name, "size": pin.size, "pinned": pin.pinned }),
-                &[&pin.cid],
-                || {
-                    format!(
-                        "CID:    {}\nid:     {}\nname:   {}\nsize:   {}\npinned: {}",
-                        pin.cid,
-                        pin.handle,
-                        pin.name.clone().unwrap_or_default(),
-                        bytes(pin.size),
-                        pin.pinned
-                    )
-                },
-            );
-            Ok(())
-        }
-    }
-}
-
-async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
-    match ctx.service()? {
-        ServiceName::Pinata => {
-            let status = args
-                .status
-                .as_deref()
-                .unwrap_or("pinned")
-                .parse::<pinata::types::PinListStatus>()
-                .map_err(|_| Usage("--status takes pinned, unpinned or all".to_owned()))?;
-            let keyvalues = if args.keyvalues.is_empty() {
-                None
-            } else {
-                Some(
-                    keyvalues(&args.keyvalues)?
-                        .into_iter()
-                        .map(|(k, v)| (k, json!({ "value": v, "op": "eq" })))
-                        .collect(),
-                )
-            };
-            let filter = pinata::PinListFilter {
-                cid: args.cid,
-                name: args.name,
-                status: Some(status),
-                keyvalues,
-                pin_start: date(&args.pinned_after, "pinned-after")?,
-                pin_end: date(&args.pinned_before, "pinned-before")?,
-                size_min: args.min_size,
-                size_max: args.max_size,
-                group_id: args.group,
-                page_size: Some(if args.all {
-                    1000
-                } else {
-                    u64::from(args.limit)
-                }),
-                ..pinata::PinListFilter::default()
-            };
-            let client = ctx.pinata()?;
-            let rows = if args.all {
-                client.pins(filter).try_collect::<Vec<_>>().await?
-            } else {
-                client.pins_page(&filter, 0).await?.rows
-            };
-            let cids: Vec<&str> = rows.iter().map(|r| r.ipfs_pin_hash.as_str()).collect();
-            let table_rows: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.ipfs_pin_hash.clone(),
-                        r.metadata.name.clone().unwrap_or_default(),
-                        bytes(u64::try_from(r.size).ok()),
-                        r.date_pinned.to_rfc3339(),
-                    ]
-                })
-                .collect();
-            ctx.out.print(to_json(&rows), &cids, || {
-                table(&["CID", "NAME", "SIZE", "PINNED"], &table_rows)
-            });
-        }
-        ServiceName::W3ipfs => {
-            let unsupported = [
-                (args.cid.is_some(), "--cid"),
-                (args.name.is_some(), "--name"),
-                (args.pinned_after.is_some(), "--pinned-after"),
-                (args.pinned_before.is_some(), "--pinned-before"),
-                (args.min_size.is_some(), "--min-size"),
-                (args.max_size.is_some(), "--max-size"),
-                (args.group.is_some(), "--group"),
-            ];
-            if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
-                return Err(Usage(format!(
-                    "{flag} is a Pinata filter; W3IPFS filters by --status and --keyvalue"
-                ))
-                .into());
-            }
-            let pinned = match args.status.as_deref() {
-                None | Some("pinned") => "true",
-                Some("unpinned") => "false",
-                Some("all") => "all",
-                Some(_) => {
-                    return Err(Usage("--status takes pinned, unpinned or all".to_owned()).into());
-                }
-            }
-            .parse::<w3ipfs::types::PinnedFilter>()
-            .map_err(|_| Usage("bad --status".to_owned()))?;
-            let filter = w3ipfs::ListFilter {
-                pinned: Some(pinned),
-                metadata: if args.keyvalues.is_empty() {
-                    None
-                } else {
-                    Some(keyvalues(&args.keyvalues)?)
-                },
-                page_size: Some(if args.all { 100 } else { u64::from(args.limit) }),
-                ..w3ipfs::ListFilter::default()
-            };
-            let client = ctx.w3ipfs()?;
-            let pins = if args.all {
-                client.pins(filter).try_collect::<Vec<_>>().await?
-            } else {
-                client.pins_page(&filter, 0).await?.pins.unwrap_or_default()
-            };
-            let cids: Vec<&str> = pins.iter().map(|p| p.cid.as_str()).collect();
-            let rows: Vec<Vec<String>> = pins
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.id.to_string(),
-                        p.cid.clone(),
-                        p.metadata.name.clone().unwrap_or_default(),
-                        bytes(p.size.and_then(|s| u64::try_from(s).ok())),
-                    ]
-                })
-                .collect();
-            ctx.out.print(to_json(&pins), &cids, || {
-                table(&["ID", "CID", "NAME", "SIZE"], &rows)
-            });
-        }
-    }
-    Ok(())
-}
-
-pub async fn unpin(ctx: &Ctx, target: &str) -> Result<()> {
-    ctx.any()?
-        .unpin(target)
-        .await
-        .with_context(|| format!("unpinning {target}"))?;
-    ctx.out.print(json!({ "unpinned": target }), &[target], || {
-        format!("unpinned {target}")
-    });
-    Ok(())
-}
-
-pub async fn jobs(ctx: &Ctx, args: JobsArgs) -> Result<()> {
-    ctx.require(ServiceName::Pinata, "jobs")?;
-    let status = args
-        .status
-        .as_deref()
-        .map(|s| {
-            s.parse::<pinata::types::ListPinJobsStatus>()
-                .map_err(|_| Usage(format!("unknown job status `{s}`")))
-        })
-        .transpose()?;
-    let filter = pinata::PinJobsFilter {
-        status,
-        cid: args.cid,
-        page_size: Some(100),
-        ..pinata::PinJobsFilter::default()
-    };
-    let client = ctx.pinata()?;
-    let jobs = if args.all {
-        client.pin_jobs(filter).try_collect::<Vec<_>>().await?
-    } else {
-        client.pin_jobs_page(&filter, 0).await?.rows
-    };
-    let json = to_json(&jobs);
-    let rows: Vec<Vec<String>> = json
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|job| {
-            let field = |k: &str| {
-                job.get(k)
-                    .map(|v| {
-                        v.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string())
-                    })
-                    .unwrap_or_default()
-            };
-            vec![
-                field("ipfs_pin_hash"),
-                field("status"),
-                field("date_queued"),
-            ]
-        })
-        .collect();
-    let cids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    ctx.out.print(json.clone(), &cids, || {
-        table(&["CID", "STATUS", "QUEUED"], &rows)
-    });
-    Ok(())
-}
-
-pub async fn metadata(ctx: &Ctx, command: MetadataCommand) -> Result<()> {
-    let MetadataCommand::Set {
-        cid,
-        name: new_name,
-        keyvalues: kv,
-        remove,
-    } = command;
-    ctx.require(ServiceName::Pinata, "metadata set")?;
-    let mut map = keyvalues(&kv)?;
-    for key in remove {
-        map.insert(key, Value::Null);
-    }
-    ctx.pinata()?
-        .update_metadata(&cid, new_name.as_deref(), map)
-        .await
-        .with_context(|| format!("updating the metadata of {cid}"))?;
-    ctx.out
-        .print(json!({ "cid": cid, "updated": true }), &[&cid], || {
-            format!("updated the metadata of {cid}")
-        });
-    Ok(())
-}
-
-pub async fn usage(ctx: &Ctx) -> Result<()> {
-    match ctx.service()? {
-        ServiceName::Pinata => {
-            let usage = ctx.pinata()?.usage().await?;
-            let json = to_json(&usage);
-            let count = usage.pin_count.to_string();
-            ctx.out.print(json.clone(), &[&count], || {
-                format!(
-                    "pins:  {count}\nsize:  {}\nwith replications: {}",
-                    bytes(json["pin_size_total"].as_u64()),
-                    bytes(json["pin_size_with_replications_total"].as_u64())
-                )
-            });
-        }
-        ServiceName::W3ipfs => {
-            let user = ctx.w3ipfs_admin()?.current_user().await?;
-            let json = to_json(&user);
-            ctx.out.print(json.clone(), &[], || {
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            });
         }
     }
     Ok(())

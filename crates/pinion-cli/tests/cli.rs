@@ -1,106 +1,14 @@
 //! Runs the built `pinion` binary against the embedded emulator (`--local`), each test
 //! with its own config and data directories.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 
 use serde_json::Value;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
+mod common;
 
-const CREDENTIAL_VARS: &[&str] = &[
-    "PINATA_JWT",
-    "PINATA_API_KEY",
-    "PINATA_API_SECRET",
-    "PINATA_SUBMARINE_KEY",
-    "PINATA_BASE_URL",
-    "PINATA_SUBMARINE_BASE_URL",
-    "PINATA_GATEWAY_URL",
-    "W3IPFS_API_KEY",
-    "W3IPFS_SECRET_KEY",
-    "W3IPFS_JWT",
-    "W3IPFS_BASE_URL",
-    "PINION_SERVICE",
-    "PINION_PROFILE",
-    "PINION_LOG",
-];
-
-impl Env {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.path().join("config").join("pinion")
-    }
-
-    fn command(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pinion"));
-        for var in CREDENTIAL_VARS {
-            command.env_remove(var);
-        }
-        command
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_DATA_HOME", self.path().join("data"))
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null());
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command().args(args).output().unwrap()
-    }
-
-    /// Runs and expects success; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "pinion {args:?} failed ({:?}):\n{}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let text = self.ok(&all);
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
-    }
-
-    /// Runs and expects failure; returns (exit code, stdout + stderr).
-    fn fails(&self, args: &[&str]) -> (i32, String) {
-        let out = self.run(args);
-        assert!(!out.status.success(), "pinion {args:?} should have failed");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.code().unwrap_or(-1), text)
-    }
-
-    fn file(&self, name: &str, contents: &[u8]) -> String {
-        let path = self.path().join(name);
-        std::fs::write(&path, contents).unwrap();
-        path.to_str().unwrap().to_owned()
-    }
-}
-
-fn last_line(text: &str) -> &str {
-    text.lines().last().unwrap_or_default().trim()
-}
+use common::{Env, Served, last_line};
 
 #[test]
 fn auth_test_works_offline_with_local() {
@@ -603,43 +511,6 @@ fn pin_by_cid_jobs_content_updates_and_unpins() {
     env.ok(&["--local", "unpin", &pinned]);
     let (code, text) = env.fails(&["--local", "unpin", &pinned]);
     assert_eq!(code, 4, "unpinning twice is not found: {text}");
-}
-
-/// A `pinion emulator --memory` in the background, stopped on drop.
-struct Served {
-    child: std::process::Child,
-    admin: Value,
-}
-
-impl Served {
-    fn start(env: &Env) -> Self {
-        let creds = env.path().join("served.json");
-        let child = env
-            .command()
-            .args([
-                "emulator",
-                "--memory",
-                "--credentials-out",
-                creds.to_str().unwrap(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let start = std::time::Instant::now();
-        while !creds.exists() && start.elapsed() < std::time::Duration::from_secs(20) {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        let admin = serde_json::from_str(&std::fs::read_to_string(&creds).unwrap()).unwrap();
-        Self { child, admin }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]

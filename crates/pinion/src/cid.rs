@@ -11,9 +11,10 @@
 //! ```
 
 pub use pinion_cid::{
-    CHUNK_SIZE, Cid, CidVersion, DirectoryBuilder, DirectorySummary, DirectoryTree, FileHasher,
-    FileSummary, HashDirectoryOptions, ParseCidError, SymlinkPolicy, hash_async_reader, hash_bytes,
-    hash_directory, hash_directory_tree, hash_reader,
+    CHUNK_SIZE, Cid, CidVersion, DirectoryBuilder, DirectorySummary, DirectoryTree, DirectoryWalk,
+    Error as CidError, FileHasher, FileSummary, HashDirectoryOptions, ParseCidError, SkipReason,
+    SkippedLink, SymlinkPolicy, WalkedFile, hash_async_reader, hash_bytes, hash_directory,
+    hash_directory_tree, hash_reader, walk_directory,
 };
 
 use crate::Error;

@@ -118,6 +118,21 @@ pub enum Error {
         /// The CID the service returned.
         returned: String,
     },
+    /// An upload was pinned under another CID than the one computed locally. The
+    /// content is on the service all the same: `pinned` says where (CID, size, id).
+    #[error(
+        "{service} pinned the upload as {} but its content hashes locally to {expected}: the upload was altered or the options differ (check cidVersion and wrapWithDirectory); it is pinned all the same{}, unpin it if it is not wanted",
+        pinned.cid,
+        pinned.id.as_deref().map(|id| format!(" (id {id})")).unwrap_or_default()
+    )]
+    UploadMismatch {
+        /// Which service answered.
+        service: Service,
+        /// The CID computed locally.
+        expected: String,
+        /// What the service pinned.
+        pinned: Box<crate::upload::Uploaded>,
+    },
     /// A success answer that does not have the documented shape.
     #[error("{service} answered {status} with a body pinion cannot read: {why}")]
     Decode {

@@ -258,14 +258,7 @@ impl Client {
             let expected = prepared.local_cids(&versions).await?;
             for cid in [expected.v0, expected.v1].into_iter().flatten() {
                 if self.is_pinned(&cid.to_string()).await? {
-                    return Ok(Uploaded {
-                        cid: cid.to_string(),
-                        size: None,
-                        id: None,
-                        duplicate: Some(true),
-                        verified: false,
-                        skipped: true,
-                    });
+                    return Ok(Uploaded::already_pinned(cid.to_string(), None, None));
                 }
             }
         }
@@ -301,21 +294,13 @@ impl Client {
             &self.inner.credentials,
         )
         .await?;
-        let verified = match (options.verify, expected) {
-            (true, Some(expected)) => {
-                expected.verify(Service::Pinata, &answer.ipfs_hash)?;
-                true
-            }
-            _ => false,
-        };
-        Ok(Uploaded {
-            cid: answer.ipfs_hash,
-            size: u64::try_from(answer.pin_size).ok(),
-            id: None,
-            duplicate: answer.is_duplicate,
-            verified,
-            skipped: false,
-        })
+        let pinned = Uploaded::pinned(
+            answer.ipfs_hash,
+            u64::try_from(answer.pin_size).ok(),
+            None,
+            answer.is_duplicate,
+        );
+        upload::finish(Service::Pinata, &options, &multipart, expected, pinned)
     }
 
     /// Uploads and pins one file.

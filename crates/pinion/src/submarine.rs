@@ -171,14 +171,11 @@ impl Client {
             if let Some(cid) = expected.get(version)
                 && let Some(item) = self.find_by_cid(&cid.to_string()).await?
             {
-                return Ok(Uploaded {
-                    cid: item.cid,
-                    size: u64::try_from(item.size).ok(),
-                    id: Some(item.id.to_string()),
-                    duplicate: Some(true),
-                    verified: false,
-                    skipped: true,
-                });
+                return Ok(Uploaded::already_pinned(
+                    item.cid,
+                    u64::try_from(item.size).ok(),
+                    Some(item.id.to_string()),
+                ));
             }
         }
         let name = options
@@ -224,21 +221,13 @@ impl Client {
                 status: http::StatusCode::OK,
                 why: "the upload answer lists no item".to_owned(),
             })?;
-        let verified = match expected {
-            Some(expected) => {
-                expected.verify(Service::Submarine, &item.cid)?;
-                true
-            }
-            None => false,
-        };
-        Ok(Uploaded {
-            cid: item.cid,
-            size: u64::try_from(item.size).ok(),
-            id: Some(item.id.to_string()),
-            duplicate: item.is_duplicate,
-            verified,
-            skipped: false,
-        })
+        let pinned = Uploaded::pinned(
+            item.cid,
+            u64::try_from(item.size).ok(),
+            Some(item.id.to_string()),
+            item.is_duplicate,
+        );
+        upload::finish(Service::Submarine, &options, &multipart, expected, pinned)
     }
 
     /// Stores a JSON document privately (`POST /content/json`).

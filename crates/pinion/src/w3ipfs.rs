@@ -236,14 +236,11 @@ impl Client {
             if let Some(cid) = expected.v1
                 && let Some(pin) = self.find_pinned(&cid.to_string()).await?
             {
-                return Ok(Uploaded {
-                    cid: pin.cid,
-                    size: pin.size.and_then(|s| u64::try_from(s).ok()),
-                    id: Some(pin.id.to_string()),
-                    duplicate: Some(true),
-                    verified: false,
-                    skipped: true,
-                });
+                return Ok(Uploaded::already_pinned(
+                    pin.cid,
+                    pin.size.and_then(|s| u64::try_from(s).ok()),
+                    Some(pin.id.to_string()),
+                ));
             }
         }
         let keyvalues = options.checked_keyvalues(None)?;
@@ -272,21 +269,13 @@ impl Client {
             &self.inner.credentials,
         )
         .await?;
-        let verified = match (options.verify, expected) {
-            (true, Some(expected)) => {
-                expected.verify(Service::W3ipfs, &answer.data.cid)?;
-                true
-            }
-            _ => false,
-        };
-        Ok(Uploaded {
-            cid: answer.data.cid,
-            size: answer.data.size.and_then(|s| u64::try_from(s).ok()),
-            id: Some(answer.data.id.to_string()),
-            duplicate: None,
-            verified,
-            skipped: false,
-        })
+        let pinned = Uploaded::pinned(
+            answer.data.cid,
+            answer.data.size.and_then(|s| u64::try_from(s).ok()),
+            Some(answer.data.id.to_string()),
+            None,
+        );
+        upload::finish(Service::W3ipfs, &options, &multipart, expected, pinned)
     }
 
     /// Pins a CID already on IPFS (`POST /pinning/pinByHash`).

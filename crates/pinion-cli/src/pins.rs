@@ -1,0 +1,192 @@
+//! `pinion pins list | get` and `pinion unpin`.
+
+use anyhow::{Context as _, Result};
+use futures::TryStreamExt;
+use pinion::PinningService;
+use pinion::{pinata, w3ipfs};
+use serde_json::json;
+
+use crate::cli::{PinsCommand, PinsListArgs, ServiceName};
+use crate::context::Ctx;
+use crate::exit::Usage;
+use crate::output::{bytes, table, to_json};
+use crate::pin::keyvalues;
+
+fn date(value: &Option<String>, what: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    value
+        .as_deref()
+        .map(|v| {
+            chrono::DateTime::parse_from_rfc3339(v)
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .map_err(|_| {
+                    Usage(format!(
+                        "--{what} `{v}` is not an RFC 3339 date such as 2024-05-01T00:00:00Z"
+                    ))
+                    .into()
+                })
+        })
+        .transpose()
+}
+
+pub async fn pins(ctx: &Ctx, command: PinsCommand) -> Result<()> {
+    match command {
+        PinsCommand::List(args) => list(ctx, args).await,
+        PinsCommand::Get { target } => {
+            let pin = ctx.any()?.get_pin(&target).await.map_err(|error| {
+                // The library reports an unknown Pinata CID as invalid input.
+                match &error {
+                    pinion::Error::InvalidInput { why, .. } if why.contains("is not pinned") => {
+                        anyhow::Error::new(crate::exit::NotFound(error.to_string()))
+                    }
+                    _ => anyhow::Error::new(error),
+                }
+            })?;
+            ctx.out.print(
+                json!({ "id": pin.handle, "cid": pin.cid, "name": pin.name, "size": pin.size, "pinned": pin.pinned }),
+                &[&pin.cid],
+                || {
+                    format!(
+                        "CID:    {}\nid:     {}\nname:   {}\nsize:   {}\npinned: {}",
+                        pin.cid,
+                        pin.handle,
+                        pin.name.clone().unwrap_or_default(),
+                        bytes(pin.size),
+                        pin.pinned
+                    )
+                },
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
+    match ctx.service()? {
+        ServiceName::Pinata => {
+            let status = args
+                .status
+                .as_deref()
+                .unwrap_or("pinned")
+                .parse::<pinata::types::PinListStatus>()
+                .map_err(|_| Usage("--status takes pinned, unpinned or all".to_owned()))?;
+            let keyvalues = if args.keyvalues.is_empty() {
+                None
+            } else {
+                Some(
+                    keyvalues(&args.keyvalues)?
+                        .into_iter()
+                        .map(|(k, v)| (k, json!({ "value": v, "op": "eq" })))
+                        .collect(),
+                )
+            };
+            let filter = pinata::PinListFilter {
+                cid: args.cid,
+                name: args.name,
+                status: Some(status),
+                keyvalues,
+                pin_start: date(&args.pinned_after, "pinned-after")?,
+                pin_end: date(&args.pinned_before, "pinned-before")?,
+                size_min: args.min_size,
+                size_max: args.max_size,
+                group_id: args.group,
+                page_size: Some(if args.all {
+                    1000
+                } else {
+                    u64::from(args.limit)
+                }),
+                ..pinata::PinListFilter::default()
+            };
+            let client = ctx.pinata()?;
+            let rows = if args.all {
+                client.pins(filter).try_collect::<Vec<_>>().await?
+            } else {
+                client.pins_page(&filter, 0).await?.rows
+            };
+            let cids: Vec<&str> = rows.iter().map(|r| r.ipfs_pin_hash.as_str()).collect();
+            let table_rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.ipfs_pin_hash.clone(),
+                        r.metadata.name.clone().unwrap_or_default(),
+                        bytes(u64::try_from(r.size).ok()),
+                        r.date_pinned.to_rfc3339(),
+                    ]
+                })
+                .collect();
+            ctx.out.print(to_json(&rows), &cids, || {
+                table(&["CID", "NAME", "SIZE", "PINNED"], &table_rows)
+            });
+        }
+        ServiceName::W3ipfs => {
+            let unsupported = [
+                (args.cid.is_some(), "--cid"),
+                (args.name.is_some(), "--name"),
+                (args.pinned_after.is_some(), "--pinned-after"),
+                (args.pinned_before.is_some(), "--pinned-before"),
+                (args.min_size.is_some(), "--min-size"),
+                (args.max_size.is_some(), "--max-size"),
+                (args.group.is_some(), "--group"),
+            ];
+            if let Some((_, flag)) = unsupported.iter().find(|(given, _)| *given) {
+                return Err(Usage(format!(
+                    "{flag} is a Pinata filter; W3IPFS filters by --status and --keyvalue"
+                ))
+                .into());
+            }
+            let pinned = match args.status.as_deref() {
+                None | Some("pinned") => "true",
+                Some("unpinned") => "false",
+                Some("all") => "all",
+                Some(_) => {
+                    return Err(Usage("--status takes pinned, unpinned or all".to_owned()).into());
+                }
+            }
+            .parse::<w3ipfs::types::PinnedFilter>()
+            .map_err(|_| Usage("bad --status".to_owned()))?;
+            let filter = w3ipfs::ListFilter {
+                pinned: Some(pinned),
+                metadata: if args.keyvalues.is_empty() {
+                    None
+                } else {
+                    Some(keyvalues(&args.keyvalues)?)
+                },
+                page_size: Some(if args.all { 100 } else { u64::from(args.limit) }),
+                ..w3ipfs::ListFilter::default()
+            };
+            let client = ctx.w3ipfs()?;
+            let pins = if args.all {
+                client.pins(filter).try_collect::<Vec<_>>().await?
+            } else {
+                client.pins_page(&filter, 0).await?.pins.unwrap_or_default()
+            };
+            let cids: Vec<&str> = pins.iter().map(|p| p.cid.as_str()).collect();
+            let rows: Vec<Vec<String>> = pins
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        p.cid.clone(),
+                        p.metadata.name.clone().unwrap_or_default(),
+                        bytes(p.size.and_then(|s| u64::try_from(s).ok())),
+                    ]
+                })
+                .collect();
+            ctx.out.print(to_json(&pins), &cids, || {
+                table(&["ID", "CID", "NAME", "SIZE"], &rows)
+            });
+        }
+    }
+    Ok(())
+}
+
+pub async fn unpin(ctx: &Ctx, target: &str) -> Result<()> {
+    ctx.any()?
+        .unpin(target)
+        .await
+        .with_context(|| format!("unpinning {target}"))?;
+    ctx.out.print(json!({ "unpinned": target }), &[target], || {
+        format!("unpinned {target}")
+    });
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! `pinion usage`: what the account uses.
+
+use anyhow::Result;
+
+use crate::cli::ServiceName;
+use crate::context::Ctx;
+use crate::output::{bytes, to_json};
+
+pub async fn usage(ctx: &Ctx) -> Result<()> {
+    match ctx.service()? {
+        ServiceName::Pinata => {
+            let usage = ctx.pinata()?.usage().await?;
+            let json = to_json(&usage);
+            let count = usage.pin_count.to_string();
+            ctx.out.print(json.clone(), &[&count], || {
+                format!(
+                    "pins:  {count}\nsize:  {}\nwith replications: {}",
+                    bytes(json["pin_size_total"].as_u64()),
+                    bytes(json["pin_size_with_replications_total"].as_u64())
+                )
+            });
+        }
+        ServiceName::W3ipfs => {
+            let user = ctx.w3ipfs_admin()?.current_user().await?;
+            let json = to_json(&user);
+            ctx.out.print(json.clone(), &[], || {
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            });
+        }
+    }
+    Ok(())
+}
