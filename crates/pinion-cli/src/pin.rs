@@ -343,7 +343,7 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             let rows = if args.all {
                 client.pins(filter).try_collect::<Vec<_>>().await?
             } else {
-                client.pins_page(&filter, 0).await?.rows
+                client.pins_page(&filter, 0).await?.into_rows()?
             };
             let cids: Vec<&str> = rows.iter().map(|r| r.ipfs_pin_hash.as_str()).collect();
             let table_rows: Vec<Vec<String>> = rows
@@ -401,7 +401,7 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             let pins = if args.all {
                 client.pins(filter).try_collect::<Vec<_>>().await?
             } else {
-                client.pins_page(&filter, 0).await?.pins.unwrap_or_default()
+                client.pins_page(&filter, 0).await?.into_rows()?
             };
             let cids: Vec<&str> = pins.iter().map(|p| p.cid.as_str()).collect();
             let rows: Vec<Vec<String>> = pins
@@ -454,7 +454,7 @@ pub async fn jobs(ctx: &Ctx, args: JobsArgs) -> Result<()> {
     let jobs = if args.all {
         client.pin_jobs(filter).try_collect::<Vec<_>>().await?
     } else {
-        client.pin_jobs_page(&filter, 0).await?.rows
+        client.pin_jobs_page(&filter, 0).await?.into_rows()?
     };
     let json = to_json(&jobs);
     let rows: Vec<Vec<String>> = json
@@ -523,10 +523,11 @@ pub async fn usage(ctx: &Ctx) -> Result<()> {
             });
         }
         ServiceName::W3ipfs => {
-            let user = ctx.w3ipfs_admin()?.current_user().await?;
-            let json = to_json(&user);
-            ctx.out.print(json.clone(), &[], || {
-                serde_json::to_string_pretty(&json).unwrap_or_default()
+            let totals = ctx.w3ipfs()?.usage().await?;
+            let json = to_json(&totals);
+            let count = totals.files.to_string();
+            ctx.out.print(json.clone(), &[&count], || {
+                format!("pins:  {count}\nsize:  {}", bytes(json["size"].as_u64()))
             });
         }
     }

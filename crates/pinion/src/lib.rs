@@ -25,6 +25,7 @@
 
 #![deny(missing_docs)]
 
+mod args;
 pub mod cid;
 mod config;
 pub mod credentials;
@@ -33,6 +34,7 @@ mod executor;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod keys;
+mod listing;
 mod operations;
 mod paginate;
 pub mod pinata;
@@ -46,6 +48,7 @@ pub mod w3ipfs;
 
 pub use config::{ClientBuilder, DEFAULT_USER_AGENT, Timeouts};
 pub use error::{Error, TimeoutPhase};
+pub use listing::{Listing, RawRow};
 pub use rate_limit::{PinataPlan, RateLimit};
 pub use retry::{RetryPolicy, retry_after};
 pub use service::{AnyPinningClient, KeyInfo, NewKey, PinInfo, PinningService};

@@ -190,14 +190,20 @@ impl PinningService for pinata::Client {
             page_size: Some(10),
             ..pinata::PinListFilter::default()
         };
-        let page = self.pins_page(&filter, 0).await?;
-        page.rows
+        let rows = self.pins_page(&filter, 0).await?.into_rows()?;
+        let wanted = handle.trim();
+        let mut records: Vec<PinInfo> = rows
             .into_iter()
             .map(pinata_pin)
-            .find(|pin| pin.cid == handle.trim())
-            .ok_or_else(|| {
-                Error::invalid_input("CID", format!("{handle} is not pinned by this account"))
-            })
+            .filter(|pin| pin.cid == wanted)
+            .collect();
+        // A CID pinned, unpinned and pinned again has a record per pin: the current
+        // one first.
+        records.sort_by_key(|pin| !pin.pinned);
+        records.into_iter().next().ok_or_else(|| Error::NotFound {
+            service: Service::Pinata,
+            what: format!("pin of CID {wanted}"),
+        })
     }
 
     async fn unpin(&self, handle: &str) -> Result<(), Error> {
