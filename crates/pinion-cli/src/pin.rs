@@ -275,15 +275,7 @@ pub async fn pins(ctx: &Ctx, command: PinsCommand) -> Result<()> {
     match command {
         PinsCommand::List(args) => list(ctx, args).await,
         PinsCommand::Get { target } => {
-            let pin = ctx.any()?.get_pin(&target).await.map_err(|error| {
-                // The library reports an unknown Pinata CID as invalid input.
-                match &error {
-                    pinion::Error::InvalidInput { why, .. } if why.contains("is not pinned") => {
-                        anyhow::Error::new(crate::exit::NotFound(error.to_string()))
-                    }
-                    _ => anyhow::Error::new(error),
-                }
-            })?;
+            let pin = ctx.any()?.get_pin(&target).await?;
             ctx.out.print(
                 json!({ "id": pin.handle, "cid": pin.cid, "name": pin.name, "size": pin.size, "pinned": pin.pinned }),
                 &[&pin.cid],
