@@ -35,6 +35,7 @@ mod executor;
 pub mod fuzzing;
 pub mod keys;
 mod listing;
+mod neutral;
 mod operations;
 mod paginate;
 pub mod pinata;

@@ -50,6 +50,10 @@ impl<T> Listing<T> {
 pub struct RawRow(Value);
 
 impl RawRow {
+    pub(crate) fn new(row: Value) -> Self {
+        Self(row)
+    }
+
     /// The row as the service sent it.
     pub fn json(&self) -> &Value {
         &self.0

@@ -3,10 +3,11 @@
 use std::future::Future;
 use std::path::PathBuf;
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 use crate::Error;
 use crate::keys::{PinataKey, W3ipfsKey};
+use crate::neutral::{pinata_key, pinata_pin, w3ipfs_key, w3ipfs_pin};
 use crate::scopes::pinata::PinataPermissions;
 use crate::scopes::w3ipfs::W3ipfsScopes;
 use crate::scopes::{Capability, Service};
@@ -95,26 +96,6 @@ pub trait PinningService {
     fn unpin(&self, handle: &str) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
-fn pinata_pin(item: pinata::types::PinListItem) -> PinInfo {
-    PinInfo {
-        handle: item.ipfs_pin_hash.clone(),
-        cid: item.ipfs_pin_hash,
-        name: item.metadata.name,
-        size: u64::try_from(item.size).ok(),
-        pinned: item.date_unpinned.is_none(),
-    }
-}
-
-fn w3ipfs_pin(pin: w3ipfs::types::Pin) -> PinInfo {
-    PinInfo {
-        handle: pin.id.to_string(),
-        cid: pin.cid,
-        name: pin.metadata.name,
-        size: pin.size.and_then(|s| u64::try_from(s).ok()),
-        pinned: pin.pinned,
-    }
-}
-
 fn pin_id(handle: &str) -> Result<uuid::Uuid, Error> {
     uuid::Uuid::parse_str(handle.trim()).map_err(|_| {
         Error::invalid_input(
@@ -141,14 +122,7 @@ impl PinningService for pinata::Client {
     }
 
     async fn list_keys(&self) -> Result<Vec<KeyInfo>, Error> {
-        self.api_keys()
-            .map_ok(|key| KeyInfo {
-                handle: key.key,
-                name: key.name,
-                revoked: key.revoked,
-            })
-            .try_collect()
-            .await
+        self.api_keys().map(pinata_key).try_collect().await
     }
 
     async fn revoke_key(&self, handle: &str) -> Result<(), Error> {
@@ -181,7 +155,7 @@ impl PinningService for pinata::Client {
             page_size: Some(1000),
             ..pinata::PinListFilter::default()
         };
-        self.pins(filter).map_ok(pinata_pin).try_collect().await
+        self.pins(filter).map(pinata_pin).try_collect().await
     }
 
     async fn get_pin(&self, handle: &str) -> Result<PinInfo, Error> {
@@ -190,13 +164,13 @@ impl PinningService for pinata::Client {
             page_size: Some(10),
             ..pinata::PinListFilter::default()
         };
-        let rows = self.pins_page(&filter, 0).await?.into_rows()?;
+        let rows = self.pins_page(&filter, 0).await?.rows;
         let wanted = handle.trim();
-        let mut records: Vec<PinInfo> = rows
+        let mut records = rows
             .into_iter()
             .map(pinata_pin)
-            .filter(|pin| pin.cid == wanted)
-            .collect();
+            .collect::<Result<Vec<_>, _>>()?;
+        records.retain(|pin| pin.cid == wanted);
         // A CID pinned, unpinned and pinned again has a record per pin: the current
         // one first.
         records.sort_by_key(|pin| !pin.pinned);
@@ -226,14 +200,7 @@ impl PinningService for w3ipfs::Client {
     }
 
     async fn list_keys(&self) -> Result<Vec<KeyInfo>, Error> {
-        self.api_keys()
-            .map_ok(|key| KeyInfo {
-                handle: key.id.to_string(),
-                name: key.name,
-                revoked: false,
-            })
-            .try_collect()
-            .await
+        self.api_keys().map(w3ipfs_key).try_collect().await
     }
 
     async fn revoke_key(&self, handle: &str) -> Result<(), Error> {
@@ -272,13 +239,11 @@ impl PinningService for w3ipfs::Client {
             page_size: Some(100),
             ..w3ipfs::ListFilter::default()
         };
-        self.pins(filter).map_ok(w3ipfs_pin).try_collect().await
+        self.pins(filter).map(w3ipfs_pin).try_collect().await
     }
 
     async fn get_pin(&self, handle: &str) -> Result<PinInfo, Error> {
-        Ok(w3ipfs_pin(
-            w3ipfs::Client::get_pin(self, pin_id(handle)?).await?,
-        ))
+        w3ipfs_pin(Ok(w3ipfs::Client::get_pin(self, pin_id(handle)?).await?))
     }
 
     async fn unpin(&self, handle: &str) -> Result<(), Error> {

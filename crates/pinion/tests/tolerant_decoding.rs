@@ -5,7 +5,7 @@
 use futures::StreamExt;
 use pinion::credentials::{PinataCredentials, W3ipfsCredentials};
 use pinion::pinata::PinListFilter;
-use pinion::{Error, RateLimit, RetryPolicy};
+use pinion::{Error, PinningService, RateLimit, RetryPolicy};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -103,6 +103,13 @@ async fn one_odd_row_neither_fails_the_listing_nor_disappears() {
         }
         other => panic!("expected an undecodable row, got {other:?}"),
     }
+
+    // The service-neutral listing reads what it needs from the odd row's JSON.
+    let pins = PinningService::list_pins(&client).await.unwrap();
+    assert_eq!(pins.len(), 3);
+    assert_eq!(pins[1].name.as_deref(), Some("pin 2"));
+    assert_eq!(pins[1].size, None);
+    assert!(pins[1].pinned);
 
     // The stream goes on past the odd row.
     let items: Vec<_> = client.pins(PinListFilter::default()).collect().await;
