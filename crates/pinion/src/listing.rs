@@ -181,7 +181,7 @@ impl Shape {
             service: engine.service,
             what: self.what,
             why: engine.redact(without_values(&error.to_string())),
-            raw: RawRow(row),
+            raw: RawRow::new(row),
         })
     }
 }
@@ -219,7 +219,7 @@ mod tests {
             r#"invalid type: string "…", expected u64"#
         );
         assert_eq!(without_values("missing field `id`"), "missing field `id`");
-        let raw = RawRow(serde_json::json!({"secret": "s3cret"}));
+        let raw = RawRow::new(serde_json::json!({"secret": "s3cret"}));
         assert!(!format!("{raw:?}").contains("s3cret"));
         assert_eq!(raw.json()["secret"], "s3cret");
     }
