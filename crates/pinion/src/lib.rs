@@ -2,7 +2,9 @@
 //! private-content API) and **W3IPFS**.
 //!
 //! - [`pinata::Client`], [`submarine::Client`] and [`w3ipfs::Client`]: every operation of
-//!   the services as an async method, listings as [`futures::Stream`]s;
+//!   the services as an async method, listings as [`futures::Stream`]s and pages as
+//!   [`Listing`]s, read row by row (an odd row is an [`Error::UndecodableRow`] with its
+//!   raw JSON, the others are still read);
 //! - [`PinningService`]: what Pinata and W3IPFS share, so code switches service with one
 //!   value ([`AnyPinningClient`]);
 //! - uploads of a file, a directory or any `AsyncRead`, streamed with constant memory,
