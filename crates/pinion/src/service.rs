@@ -66,7 +66,8 @@ pub trait PinningService {
         name: &str,
         capabilities: &[Capability],
     ) -> impl Future<Output = Result<NewKey, Error>> + Send;
-    /// Every key of the account.
+    /// Every key of the account. A row of an unexpected shape is still listed when it
+    /// has the few fields a [`KeyInfo`] needs.
     fn list_keys(&self) -> impl Future<Output = Result<Vec<KeyInfo>, Error>> + Send;
     /// Revokes the key with this [`KeyInfo::handle`].
     fn revoke_key(&self, handle: &str) -> impl Future<Output = Result<(), Error>> + Send;
@@ -88,7 +89,8 @@ pub trait PinningService {
         cid: &str,
         name: Option<&str>,
     ) -> impl Future<Output = Result<(), Error>> + Send;
-    /// Every current pin.
+    /// Every current pin. A row of an unexpected shape is still listed when it has the
+    /// few fields a [`PinInfo`] needs.
     fn list_pins(&self) -> impl Future<Output = Result<Vec<PinInfo>, Error>> + Send;
     /// One pin by [`PinInfo::handle`].
     fn get_pin(&self, handle: &str) -> impl Future<Output = Result<PinInfo, Error>> + Send;
