@@ -76,7 +76,7 @@ pub async fn run(ctx: &Ctx, command: ContentCommand) -> Result<()> {
             let items: Vec<ContentItem> = if all {
                 client.content(filter).try_collect().await?
             } else {
-                client.content_page(&filter, 0).await?.items
+                client.content_page(&filter, 0).await?.into_rows()?
             };
             let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();

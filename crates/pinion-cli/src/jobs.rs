@@ -29,7 +29,7 @@ pub async fn jobs(ctx: &Ctx, args: JobsArgs) -> Result<()> {
     let jobs = if args.all {
         client.pin_jobs(filter).try_collect::<Vec<_>>().await?
     } else {
-        client.pin_jobs_page(&filter, 0).await?.rows
+        client.pin_jobs_page(&filter, 0).await?.into_rows()?
     };
     let json = to_json(&jobs);
     let rows: Vec<Vec<String>> = json

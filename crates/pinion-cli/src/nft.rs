@@ -41,7 +41,7 @@ pub async fn run(ctx: &Ctx, command: NftCommand) -> Result<()> {
             let nfts = if all {
                 client.nfts(filter).try_collect::<Vec<_>>().await?
             } else {
-                client.nfts_page(&filter, 0).await?.nfts.unwrap_or_default()
+                client.nfts_page(&filter, 0).await?.into_rows()?
             };
             let ids: Vec<String> = nfts.iter().map(|n| n.id.to_string()).collect();
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();

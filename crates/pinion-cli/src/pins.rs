@@ -32,15 +32,7 @@ pub async fn pins(ctx: &Ctx, command: PinsCommand) -> Result<()> {
     match command {
         PinsCommand::List(args) => list(ctx, args).await,
         PinsCommand::Get { target } => {
-            let pin = ctx.any()?.get_pin(&target).await.map_err(|error| {
-                // The library reports an unknown Pinata CID as invalid input.
-                match &error {
-                    pinion::Error::InvalidInput { why, .. } if why.contains("is not pinned") => {
-                        anyhow::Error::new(crate::exit::NotFound(error.to_string()))
-                    }
-                    _ => anyhow::Error::new(error),
-                }
-            })?;
+            let pin = ctx.any()?.get_pin(&target).await?;
             ctx.out.print(
                 json!({ "id": pin.handle, "cid": pin.cid, "name": pin.name, "size": pin.size, "pinned": pin.pinned }),
                 &[&pin.cid],
@@ -100,7 +92,7 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             let rows = if args.all {
                 client.pins(filter).try_collect::<Vec<_>>().await?
             } else {
-                client.pins_page(&filter, 0).await?.rows
+                client.pins_page(&filter, 0).await?.into_rows()?
             };
             let cids: Vec<&str> = rows.iter().map(|r| r.ipfs_pin_hash.as_str()).collect();
             let table_rows: Vec<Vec<String>> = rows
@@ -158,7 +150,7 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             let pins = if args.all {
                 client.pins(filter).try_collect::<Vec<_>>().await?
             } else {
-                client.pins_page(&filter, 0).await?.pins.unwrap_or_default()
+                client.pins_page(&filter, 0).await?.into_rows()?
             };
             let cids: Vec<&str> = pins.iter().map(|p| p.cid.as_str()).collect();
             let rows: Vec<Vec<String>> = pins

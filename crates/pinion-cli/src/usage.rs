@@ -21,10 +21,11 @@ pub async fn usage(ctx: &Ctx) -> Result<()> {
             });
         }
         ServiceName::W3ipfs => {
-            let user = ctx.w3ipfs_admin()?.current_user().await?;
-            let json = to_json(&user);
-            ctx.out.print(json.clone(), &[], || {
-                serde_json::to_string_pretty(&json).unwrap_or_default()
+            let totals = ctx.w3ipfs()?.usage().await?;
+            let json = to_json(&totals);
+            let count = totals.files.to_string();
+            ctx.out.print(json.clone(), &[&count], || {
+                format!("pins:  {count}\nsize:  {}", bytes(json["size"].as_u64()))
             });
         }
     }

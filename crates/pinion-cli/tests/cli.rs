@@ -466,6 +466,11 @@ fn pin_json_metadata_usage_and_nfts() {
     assert!(listed.to_string().contains(&cid), "{listed}");
     let usage = env.json(&["--local", "usage"]);
     assert!(usage["pin_count"].as_i64().unwrap() >= 1, "{usage}");
+    // W3IPFS usage is the totals of its pin listing, not the user's profile.
+    env.ok(&["--local", "--service", "w3ipfs", "pin", "file", &json_file]);
+    let usage = env.json(&["--local", "--service", "w3ipfs", "usage"]);
+    assert_eq!(usage["files"], 1, "{usage}");
+    assert_eq!(usage["size"], 17, "{usage}");
 
     let asset = env.file("art.png", b"\x89PNG not really");
     let meta = env.file("meta.json", br#"{"name":"art","description":"test"}"#);

@@ -133,6 +133,28 @@ pub enum Error {
         /// What the service pinned.
         pinned: Box<crate::upload::Uploaded>,
     },
+    /// What was asked for does not exist: the service said so, or its listing has no
+    /// such entry.
+    #[error("{service} has no {what}")]
+    NotFound {
+        /// Which service was asked.
+        service: Service,
+        /// What was looked for (`pin of CID bafy…`).
+        what: String,
+    },
+    /// One row of a listing that does not have the documented shape. The listing's other
+    /// rows are unaffected; this row's JSON is kept in `raw`.
+    #[error("{service} listed a {what} that pinion cannot read: {why}")]
+    UndecodableRow {
+        /// Which service answered.
+        service: Service,
+        /// What the row is (`pin`, `API key`).
+        what: &'static str,
+        /// What did not match.
+        why: String,
+        /// The row as the service sent it.
+        raw: crate::listing::RawRow,
+    },
     /// A success answer that does not have the documented shape.
     #[error("{service} answered {status} with a body pinion cannot read: {why}")]
     Decode {
@@ -176,10 +198,13 @@ impl Error {
         }
     }
 
-    /// The HTTP status the service answered with, for errors that come from an answer.
+    /// The HTTP status the service answered with, for errors that come from an answer
+    /// (404 for [`Error::NotFound`], also when a listing had no such entry).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::NotFound { .. } => Some(StatusCode::NOT_FOUND),
+            Self::UndecodableRow { .. } => Some(StatusCode::OK),
             Self::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             Self::Unauthorized { .. } => Some(StatusCode::UNAUTHORIZED),
             Self::Forbidden { .. } => Some(StatusCode::FORBIDDEN),

@@ -30,6 +30,9 @@ pub(crate) struct Captured {
     pub(crate) operation: Operation,
     /// Status, headers and body of an error answer.
     pub(crate) answer: Option<(StatusCode, HeaderMap, Bytes)>,
+    /// Whether an earlier attempt may have reached the service (its connection failed
+    /// after sending, or it answered a server error) before this answer.
+    pub(crate) resent: bool,
 }
 
 tokio::task_local! {
@@ -95,6 +98,11 @@ impl Engine {
             user_agent,
             secrets,
         }
+    }
+
+    /// How this client retries.
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     /// Scrubs the client's secrets from `text`.
@@ -172,9 +180,10 @@ impl Engine {
         client: &reqwest::Client,
         operation: Operation,
         request: reqwest::Request,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> (reqwest::Result<reqwest::Response>, bool) {
         let mut current = request;
         let mut attempt = 0;
+        let mut resent = false;
         loop {
             let spare = current.try_clone();
             self.prepare(&mut current, Some(self.timeouts.request));
@@ -186,17 +195,21 @@ impl Engine {
                 Err(error) => tracing::debug!(error = %error.without_url_ref(), "failed"),
             });
             let Some(next_request) = spare else {
-                return result;
+                return (result, resent);
             };
-            let outcome = match &result {
-                Ok(response) => Outcome::Answer(response.status(), response.headers()),
-                Err(error) if error.is_connect() => Outcome::Unsent,
-                Err(_) => Outcome::Failed,
+            let (outcome, maybe_seen) = match &result {
+                Ok(response) => (
+                    Outcome::Answer(response.status(), response.headers()),
+                    response.status() != StatusCode::TOO_MANY_REQUESTS,
+                ),
+                Err(error) if error.is_connect() => (Outcome::Unsent, false),
+                Err(_) => (Outcome::Failed, true),
             };
             let decision = self.next(&operation, attempt, outcome).await;
             if let Next::Stop = decision {
-                return result;
+                return (result, resent);
             }
+            resent |= maybe_seen;
             if let Next::RetryAfter(wait) = decision {
                 tokio::time::sleep(wait).await;
             }
@@ -360,17 +373,52 @@ impl Engine {
             Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
         >,
     ) -> Result<T, Error> {
-        let (result, captured) = CAPTURE
+        let (result, captured) = Self::captured(send).await;
+        match result {
+            Ok(value) => Ok(value.into_inner()),
+            Err(error) => Err(self.convert(error, captured)),
+        }
+    }
+
+    /// Runs a generated call that removes something (unpin, delete). When it was sent
+    /// again after an attempt that may have reached the service, a 404 means that
+    /// attempt removed it: the caller's wish is done, so that is a success.
+    pub(crate) async fn call_removal<T, E>(
+        &self,
+        send: impl Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        >,
+    ) -> Result<(), Error> {
+        let (result, captured) = Self::captured(send).await;
+        match (result, captured) {
+            (Ok(_), _) => Ok(()),
+            (
+                Err(_),
+                Some(Captured {
+                    answer: Some((StatusCode::NOT_FOUND, _, _)),
+                    resent: true,
+                    ..
+                }),
+            ) => Ok(()),
+            (Err(error), captured) => Err(self.convert(error, captured)),
+        }
+    }
+
+    async fn captured<T, E>(
+        send: impl Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        >,
+    ) -> (
+        Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        Option<Captured>,
+    ) {
+        CAPTURE
             .scope(RefCell::new(None), async move {
                 let result = send.await;
                 let captured = CAPTURE.with(|slot| slot.borrow_mut().take());
                 (result, captured)
             })
-            .await;
-        match result {
-            Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(self.convert(error, captured)),
-        }
+            .await
     }
 
     /// Like [`call`](Self::call) for operations answering plain text (`OK`).
@@ -399,6 +447,7 @@ impl Engine {
         if let Some(Captured {
             operation,
             answer: Some((status, headers, body)),
+            ..
         }) = &captured
         {
             return self.error_answer(operation, *status, headers, body);
@@ -452,10 +501,14 @@ impl pinion_api::Executor for Engine {
     ) -> pinion_api::ExecuteFuture<'a> {
         Box::pin(async move {
             let operation = operations::lookup(self.service, operation_id);
-            let result = self.send_cloneable(client, operation, request).await;
+            let (result, resent) = self.send_cloneable(client, operation, request).await;
             let record = |answer| {
                 let _ = CAPTURE.try_with(|slot| {
-                    *slot.borrow_mut() = Some(Captured { operation, answer });
+                    *slot.borrow_mut() = Some(Captured {
+                        operation,
+                        answer,
+                        resent,
+                    });
                 });
             };
             match result {

@@ -2,7 +2,9 @@
 //! private-content API) and **W3IPFS**.
 //!
 //! - [`pinata::Client`], [`submarine::Client`] and [`w3ipfs::Client`]: every operation of
-//!   the services as an async method, listings as [`futures::Stream`]s;
+//!   the services as an async method, listings as [`futures::Stream`]s and pages as
+//!   [`Listing`]s, read row by row (an odd row is an [`Error::UndecodableRow`] with its
+//!   raw JSON, the others are still read);
 //! - [`PinningService`]: what Pinata and W3IPFS share, so code switches service with one
 //!   value ([`AnyPinningClient`]);
 //! - uploads of a file, a directory or any `AsyncRead`, streamed with constant memory,
@@ -25,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+mod args;
 pub mod cid;
 mod config;
 pub mod credentials;
@@ -33,6 +36,8 @@ mod executor;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod keys;
+mod listing;
+mod neutral;
 mod operations;
 mod paginate;
 pub mod pinata;
@@ -46,6 +51,7 @@ pub mod w3ipfs;
 
 pub use config::{ClientBuilder, DEFAULT_USER_AGENT, Timeouts};
 pub use error::{Error, TimeoutPhase};
+pub use listing::{Listing, RawRow};
 pub use rate_limit::{PinataPlan, RateLimit};
 pub use retry::{RetryPolicy, retry_after};
 pub use service::{AnyPinningClient, KeyInfo, NewKey, PinInfo, PinningService};

@@ -11,7 +11,9 @@ pub(crate) struct Operation {
     /// The operationId in `spec/*.yaml` (the generated clients name it in snake case).
     pub(crate) spec_id: &'static str,
     /// Whether the request may be sent again after the service may have seen it:
-    /// reads, updates, deletes and content-addressed uploads.
+    /// reads, updates, deletes and uploads the service deduplicates by CID. W3IPFS makes
+    /// a new pin per upload, so its `pinFile` is not: the W3IPFS client retries it
+    /// itself, after looking the CID up.
     pub(crate) resend_safe: bool,
     pub(crate) bucket: Bucket,
 }
@@ -77,7 +79,7 @@ const W3IPFS: &[Row] = &[
     ("list_api_keys", "listApiKeys", true, R),
     ("delete_api_key", "deleteApiKey", true, R),
     ("test_authentication", "testAuthentication", true, R),
-    ("pin_file", "pinFile", true, G),
+    ("pin_file", "pinFile", false, G),
     ("pin_by_hash", "pinByHash", false, G),
     ("get_pin", "getPin", true, G),
     ("list_pins", "listPins", true, G),
@@ -159,6 +161,8 @@ mod tests {
             Some(Capability::Admin)
         );
         assert!(!lookup(Service::W3ipfs, "create_api_key").resend_safe);
+        // A W3IPFS upload sent twice makes two pins.
+        assert!(!lookup(Service::W3ipfs, "pin_file").resend_safe);
         let unknown = lookup(Service::W3ipfs, "something_new");
         assert!(!unknown.resend_safe);
     }

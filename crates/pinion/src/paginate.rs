@@ -1,19 +1,16 @@
-//! Offset pagination as a `Stream` of items.
+//! Offset pagination as a `Stream` of rows.
 
 use std::future::Future;
 
-use futures::{Stream, StreamExt, TryStreamExt, stream};
+use futures::{Stream, StreamExt, stream};
 
 use crate::Error;
-
-/// One page: its items and, when the service says, the total over all pages.
-pub(crate) struct Page<T> {
-    pub(crate) items: Vec<T>,
-    pub(crate) total: Option<u64>,
-}
+use crate::listing::Listing;
 
 /// Fetches pages with `fetch(offset)` from `start` until a page is empty, shorter than
-/// `page_size` (when pages have a known size) or the total is reached.
+/// `page_size` (when pages have a known size) or the total is reached. A page that fails
+/// ends the stream with its error; a row that could not be read is an error item and the
+/// stream goes on.
 pub(crate) fn paginate<'a, T, F, Fut>(
     start: u64,
     page_size: Option<u64>,
@@ -22,31 +19,35 @@ pub(crate) fn paginate<'a, T, F, Fut>(
 where
     T: Send + 'a,
     F: Fn(u64) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
+    Fut: Future<Output = Result<Listing<T>, Error>> + Send + 'a,
 {
     stream::try_unfold((Some(start), fetch), move |(offset, fetch)| async move {
         let Some(offset) = offset else {
             return Ok::<_, Error>(None);
         };
         let page = fetch(offset).await?;
-        let count = page.items.len() as u64;
+        let count = page.rows.len() as u64;
         let next = offset + count;
         let done = count == 0
             || page_size.is_some_and(|size| count < size)
             || page.total.is_some_and(|total| next >= total);
         Ok(Some((
-            page.items,
+            page.rows,
             (if done { None } else { Some(next) }, fetch),
         )))
     })
-    .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-    .try_flatten()
+    .map(|page| match page {
+        Ok(rows) => stream::iter(rows).left_stream(),
+        Err(error) => stream::iter([Err(error)]).right_stream(),
+    })
+    .flatten()
     .boxed()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures::TryStreamExt;
 
     #[tokio::test]
     async fn pages_until_the_total_or_a_short_page() {
@@ -60,10 +61,7 @@ mod tests {
                     .skip(offset as usize)
                     .take(10)
                     .collect();
-                Ok(Page {
-                    items,
-                    total: Some(23),
-                })
+                Ok(Listing::of(items, Some(23)))
             }
         };
         let all: Vec<u64> = paginate(0, Some(10), fetch).try_collect().await.unwrap();
@@ -76,10 +74,7 @@ mod tests {
     async fn errors_end_the_stream() {
         let fetch = |offset: u64| async move {
             if offset == 0 {
-                Ok(Page {
-                    items: vec![1, 2],
-                    total: None,
-                })
+                Ok(Listing::of(vec![1, 2], None))
             } else {
                 Err(Error::invalid_input("page", "boom"))
             }
@@ -87,5 +82,24 @@ mod tests {
         let items: Vec<Result<u32, Error>> = paginate(0, None, fetch).collect().await;
         assert_eq!(items.len(), 3);
         assert!(items[2].is_err());
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_row_is_an_item_and_the_stream_goes_on() {
+        let fetch = |offset: u64| async move {
+            let rows = match offset {
+                0 => vec![Ok(1), Err(Error::invalid_input("row", "odd")), Ok(3)],
+                3 => vec![Ok(4)],
+                _ => Vec::new(),
+            };
+            Ok(Listing {
+                rows,
+                total: Some(4),
+            })
+        };
+        let items: Vec<Result<u32, Error>> = paginate(0, Some(3), fetch).collect().await;
+        assert_eq!(items.len(), 4);
+        assert!(items[1].is_err());
+        assert_eq!(items[3].as_ref().ok(), Some(&4));
     }
 }

@@ -3,10 +3,11 @@
 use std::future::Future;
 use std::path::PathBuf;
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 use crate::Error;
 use crate::keys::{PinataKey, W3ipfsKey};
+use crate::neutral::{pinata_key, pinata_pin, w3ipfs_key, w3ipfs_pin};
 use crate::scopes::pinata::PinataPermissions;
 use crate::scopes::w3ipfs::W3ipfsScopes;
 use crate::scopes::{Capability, Service};
@@ -65,7 +66,8 @@ pub trait PinningService {
         name: &str,
         capabilities: &[Capability],
     ) -> impl Future<Output = Result<NewKey, Error>> + Send;
-    /// Every key of the account.
+    /// Every key of the account. A row of an unexpected shape is still listed when it
+    /// has the few fields a [`KeyInfo`] needs.
     fn list_keys(&self) -> impl Future<Output = Result<Vec<KeyInfo>, Error>> + Send;
     /// Revokes the key with this [`KeyInfo::handle`].
     fn revoke_key(&self, handle: &str) -> impl Future<Output = Result<(), Error>> + Send;
@@ -87,32 +89,13 @@ pub trait PinningService {
         cid: &str,
         name: Option<&str>,
     ) -> impl Future<Output = Result<(), Error>> + Send;
-    /// Every current pin.
+    /// Every current pin. A row of an unexpected shape is still listed when it has the
+    /// few fields a [`PinInfo`] needs.
     fn list_pins(&self) -> impl Future<Output = Result<Vec<PinInfo>, Error>> + Send;
     /// One pin by [`PinInfo::handle`].
     fn get_pin(&self, handle: &str) -> impl Future<Output = Result<PinInfo, Error>> + Send;
     /// Unpins by [`PinInfo::handle`].
     fn unpin(&self, handle: &str) -> impl Future<Output = Result<(), Error>> + Send;
-}
-
-fn pinata_pin(item: pinata::types::PinListItem) -> PinInfo {
-    PinInfo {
-        handle: item.ipfs_pin_hash.clone(),
-        cid: item.ipfs_pin_hash,
-        name: item.metadata.name,
-        size: u64::try_from(item.size).ok(),
-        pinned: item.date_unpinned.is_none(),
-    }
-}
-
-fn w3ipfs_pin(pin: w3ipfs::types::Pin) -> PinInfo {
-    PinInfo {
-        handle: pin.id.to_string(),
-        cid: pin.cid,
-        name: pin.metadata.name,
-        size: pin.size.and_then(|s| u64::try_from(s).ok()),
-        pinned: pin.pinned,
-    }
 }
 
 fn pin_id(handle: &str) -> Result<uuid::Uuid, Error> {
@@ -141,14 +124,7 @@ impl PinningService for pinata::Client {
     }
 
     async fn list_keys(&self) -> Result<Vec<KeyInfo>, Error> {
-        self.api_keys()
-            .map_ok(|key| KeyInfo {
-                handle: key.key,
-                name: key.name,
-                revoked: key.revoked,
-            })
-            .try_collect()
-            .await
+        self.api_keys().map(pinata_key).try_collect().await
     }
 
     async fn revoke_key(&self, handle: &str) -> Result<(), Error> {
@@ -181,7 +157,7 @@ impl PinningService for pinata::Client {
             page_size: Some(1000),
             ..pinata::PinListFilter::default()
         };
-        self.pins(filter).map_ok(pinata_pin).try_collect().await
+        self.pins(filter).map(pinata_pin).try_collect().await
     }
 
     async fn get_pin(&self, handle: &str) -> Result<PinInfo, Error> {
@@ -190,14 +166,20 @@ impl PinningService for pinata::Client {
             page_size: Some(10),
             ..pinata::PinListFilter::default()
         };
-        let page = self.pins_page(&filter, 0).await?;
-        page.rows
+        let rows = self.pins_page(&filter, 0).await?.rows;
+        let wanted = handle.trim();
+        let mut records = rows
             .into_iter()
             .map(pinata_pin)
-            .find(|pin| pin.cid == handle.trim())
-            .ok_or_else(|| {
-                Error::invalid_input("CID", format!("{handle} is not pinned by this account"))
-            })
+            .collect::<Result<Vec<_>, _>>()?;
+        records.retain(|pin| pin.cid == wanted);
+        // A CID pinned, unpinned and pinned again has a record per pin: the current
+        // one first.
+        records.sort_by_key(|pin| !pin.pinned);
+        records.into_iter().next().ok_or_else(|| Error::NotFound {
+            service: Service::Pinata,
+            what: format!("pin of CID {wanted}"),
+        })
     }
 
     async fn unpin(&self, handle: &str) -> Result<(), Error> {
@@ -220,14 +202,7 @@ impl PinningService for w3ipfs::Client {
     }
 
     async fn list_keys(&self) -> Result<Vec<KeyInfo>, Error> {
-        self.api_keys()
-            .map_ok(|key| KeyInfo {
-                handle: key.id.to_string(),
-                name: key.name,
-                revoked: false,
-            })
-            .try_collect()
-            .await
+        self.api_keys().map(w3ipfs_key).try_collect().await
     }
 
     async fn revoke_key(&self, handle: &str) -> Result<(), Error> {
@@ -266,13 +241,11 @@ impl PinningService for w3ipfs::Client {
             page_size: Some(100),
             ..w3ipfs::ListFilter::default()
         };
-        self.pins(filter).map_ok(w3ipfs_pin).try_collect().await
+        self.pins(filter).map(w3ipfs_pin).try_collect().await
     }
 
     async fn get_pin(&self, handle: &str) -> Result<PinInfo, Error> {
-        Ok(w3ipfs_pin(
-            w3ipfs::Client::get_pin(self, pin_id(handle)?).await?,
-        ))
+        w3ipfs_pin(Ok(w3ipfs::Client::get_pin(self, pin_id(handle)?).await?))
     }
 
     async fn unpin(&self, handle: &str) -> Result<(), Error> {

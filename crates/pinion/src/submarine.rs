@@ -11,14 +11,15 @@ use uuid::Uuid;
 pub use pinion_api::submarine::types;
 
 use crate::Error;
+use crate::args::{non_empty, page_limit, scalar_keyvalues, to_i64};
 use crate::cid::CidVersion;
 use crate::config::{ClientBuilder, Connection};
 #[doc(no_inline)]
 pub use crate::credentials::SubmarineCredentials;
 use crate::executor::Engine;
+use crate::listing::{self, Listing, Shape};
 use crate::operations;
-use crate::paginate::{Page, paginate};
-use crate::pinata::{non_empty, to_i64};
+use crate::paginate::paginate;
 use crate::rate_limit::RateLimit;
 use crate::scopes::Service;
 use crate::token::{AccessToken, ContentTokenRequest};
@@ -116,15 +117,23 @@ pub struct ContentFilter {
     pub page_size: Option<u64>,
 }
 
-fn limit(size: Option<u64>) -> Result<Option<std::num::NonZeroU64>, Error> {
-    match size {
-        None => Ok(None),
-        Some(n @ 1..=1000) => Ok(std::num::NonZeroU64::new(n)),
-        Some(n) => Err(Error::invalid_input(
-            "page size",
-            format!("{n} is out of range: give 1 to 1000"),
-        )),
-    }
+/// Where the rows and count of `listContent` and `listFolderContent` are.
+const ITEMS: Shape = Shape {
+    what: "content item",
+    rows: "/items",
+    total: Some("/totalItems"),
+};
+
+/// A content listing; a `totalItems` of 0 next to rows means the count is not known.
+fn content_listing(
+    engine: &Engine,
+    answer: listing::Answer<types::ContentListEnvelope>,
+) -> Result<Listing<types::ContentItem>, Error> {
+    let mut listing = ITEMS.listing(engine, answer, |page| {
+        (page.items, u64::try_from(page.total_items).ok())
+    })?;
+    listing.total = listing.total.filter(|t| *t > 0);
+    Ok(listing)
 }
 
 impl Client {
@@ -262,9 +271,9 @@ impl Client {
         &self,
         filter: &ContentFilter,
         offset: u64,
-    ) -> Result<types::ContentListEnvelope, Error> {
+    ) -> Result<Listing<types::ContentItem>, Error> {
         let mut request = self.api().list_content().offset(to_i64("offset", offset)?);
-        if let Some(limit) = limit(filter.page_size)? {
+        if let Some(limit) = page_limit(filter.page_size)? {
             request = request.limit(limit);
         }
         if let Some(v) = &filter.cid_contains {
@@ -300,7 +309,8 @@ impl Client {
         if let Some(v) = &filter.metadata_name {
             request = request.metadata_name(v.clone());
         }
-        self.engine().call(request.send()).await
+        let answer = listing::fetch(self.engine(), request.send()).await?;
+        content_listing(self.engine(), answer)
     }
 
     /// Every item of private content matching `filter`, page by page.
@@ -311,13 +321,7 @@ impl Client {
         let size = filter.page_size;
         paginate(0, size, move |offset| {
             let filter = filter.clone();
-            async move {
-                let page = self.content_page(&filter, offset).await?;
-                Ok(Page {
-                    total: u64::try_from(page.total_items).ok().filter(|t| *t > 0),
-                    items: page.items,
-                })
-            }
+            async move { self.content_page(&filter, offset).await }
         })
     }
 
@@ -328,8 +332,8 @@ impl Client {
             cid_contains: Some(cid.clone()),
             ..ContentFilter::default()
         };
-        let page = self.content_page(&filter, 0).await?;
-        Ok(page.items.into_iter().find(|item| item.cid == cid))
+        let items = self.content_page(&filter, 0).await?.into_rows()?;
+        Ok(items.into_iter().find(|item| item.cid == cid))
     }
 
     /// One item by its content id (`GET /content/{id}`).
@@ -362,12 +366,12 @@ impl Client {
             .item)
     }
 
-    /// Deletes an item (`DELETE /content/{id}`).
+    /// Deletes an item (`DELETE /content/{id}`). A retry that finds it already gone
+    /// (an earlier attempt deleted it but its answer was lost) is a success.
     pub async fn delete_content(&self, id: Uuid) -> Result<(), Error> {
         self.engine()
-            .call(self.api().delete_content().id(id).send())
-            .await?;
-        Ok(())
+            .call_removal(self.api().delete_content().id(id).send())
+            .await
     }
 
     /// One page of the files inside a folder (`GET /content/{id}/list`).
@@ -377,17 +381,18 @@ impl Client {
         include_paths: bool,
         offset: u64,
         page_size: Option<u64>,
-    ) -> Result<types::ContentListEnvelope, Error> {
+    ) -> Result<Listing<types::ContentItem>, Error> {
         let mut request = self
             .api()
             .list_folder_content()
             .id(id)
             .include_paths(include_paths)
             .offset(to_i64("offset", offset)?);
-        if let Some(limit) = limit(page_size)? {
+        if let Some(limit) = page_limit(page_size)? {
             request = request.limit(limit);
         }
-        self.engine().call(request.send()).await
+        let answer = listing::fetch(self.engine(), request.send()).await?;
+        content_listing(self.engine(), answer)
     }
 
     /// Every file inside a folder, page by page.
@@ -397,14 +402,8 @@ impl Client {
         include_paths: bool,
     ) -> impl Stream<Item = Result<types::ContentItem, Error>> + Send + '_ {
         const PAGE: u64 = 100;
-        paginate(0, Some(PAGE), move |offset| async move {
-            let page = self
-                .folder_page(id, include_paths, offset, Some(PAGE))
-                .await?;
-            Ok(Page {
-                total: u64::try_from(page.total_items).ok().filter(|t| *t > 0),
-                items: page.items,
-            })
+        paginate(0, Some(PAGE), move |offset| {
+            self.folder_page(id, include_paths, offset, Some(PAGE))
         })
     }
 
@@ -416,15 +415,7 @@ impl Client {
         name: Option<&str>,
         keyvalues: Map<String, Value>,
     ) -> Result<types::ContentItem, Error> {
-        if let Some((key, _)) = keyvalues
-            .iter()
-            .find(|(_, v)| v.is_array() || v.is_object() || v.is_null())
-        {
-            return Err(Error::invalid_input(
-                format!("keyvalue `{key}`"),
-                "must be a string, a number or a boolean",
-            ));
-        }
+        scalar_keyvalues(&keyvalues, false)?;
         let body = types::ContentMetadataRequest {
             keyvalues,
             name: name.map(str::to_owned),
@@ -506,6 +497,6 @@ mod tests {
                 .to_string()
                 .contains("PINATA_GATEWAY_URL")
         );
-        assert!(limit(Some(0)).is_err());
+        assert!(page_limit(Some(0)).is_err());
     }
 }

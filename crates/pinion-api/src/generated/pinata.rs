@@ -31,7 +31,7 @@ pub mod types {
         ///The key's name.
         pub name: ::std::string::String,
         pub revoked: bool,
-        pub scopes: KeyPermissions,
+        pub scopes: ListedKeyPermissions,
         ///Listed by the legacy docs, absent from the v3 example; probably not the real secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<::std::string::String>,
@@ -599,6 +599,38 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A key's permissions as the key listings show them: `{"admin": true}`, `{"admin": false, "endpoints": {...}}` or v3 `resources`. Requests are strict (see `KeyPermissions`), listings are read leniently: the v3 list example and the new SDK's `KeyScopes` show partial `endpoints` (`{"pinning": {"pinFileToIPFS": true}}`), so every part is optional and the endpoint groups are open maps of flags, which also keeps groups and flags the service adds later.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListedKeyPermissions {
+        ///Full access to every endpoint.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub admin: ::std::option::Option<bool>,
+        ///Per-endpoint flags by group (`data`, `pinning`); any may be missing.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub endpoints: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::collections::BTreeMap<::std::string::String, bool>,
+        >,
+        ///v3 scopes (`org:files:write`, ...), as in `KeyPermissions`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub resources: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ListedKeyPermissions {
+        pub fn builder() -> builder::ListedKeyPermissions {
+            Default::default()
         }
     }
     ///Options of a pin-by-CID job.
@@ -1250,7 +1282,10 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             revoked: ::std::result::Result<bool, ::std::string::String>,
-            scopes: ::std::result::Result<super::KeyPermissions, ::std::string::String>,
+            scopes: ::std::result::Result<
+                super::ListedKeyPermissions,
+                ::std::string::String,
+            >,
             secret: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1352,7 +1387,7 @@ pub mod types {
             }
             pub fn scopes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::KeyPermissions>,
+                T: ::std::convert::TryInto<super::ListedKeyPermissions>,
                 T::Error: ::std::fmt::Display,
             {
                 self.scopes = value
@@ -2409,6 +2444,98 @@ pub mod types {
         }
         impl ::std::convert::From<super::KeyPermissions> for KeyPermissions {
             fn from(value: super::KeyPermissions) -> Self {
+                Self {
+                    admin: Ok(value.admin),
+                    endpoints: Ok(value.endpoints),
+                    resources: Ok(value.resources),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListedKeyPermissions {
+            admin: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::collections::BTreeMap<::std::string::String, bool>,
+                >,
+                ::std::string::String,
+            >,
+            resources: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListedKeyPermissions {
+            fn default() -> Self {
+                Self {
+                    admin: Ok(Default::default()),
+                    endpoints: Ok(Default::default()),
+                    resources: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListedKeyPermissions {
+            pub fn admin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.admin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for admin: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::collections::BTreeMap<::std::string::String, bool>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn resources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resources = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resources: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListedKeyPermissions>
+        for super::ListedKeyPermissions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListedKeyPermissions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    admin: value.admin?,
+                    endpoints: value.endpoints?,
+                    resources: value.resources?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListedKeyPermissions> for ListedKeyPermissions {
+            fn from(value: super::ListedKeyPermissions) -> Self {
                 Self {
                     admin: Ok(value.admin),
                     endpoints: Ok(value.endpoints),

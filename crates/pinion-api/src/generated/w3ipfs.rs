@@ -24,7 +24,7 @@ pub mod types {
         ///The id to pass to deleteApiKey.
         pub id: ::uuid::Uuid,
         pub name: ::std::string::String,
-        pub scopes: Scopes,
+        pub scopes: ListedScopes,
         ///Masked, the first 4 characters, "..." and the last 4 (e.g. 4t40...CXQ=).
         pub secret_key: ::std::string::String,
     }
@@ -298,6 +298,44 @@ pub mod types {
     impl ::std::default::Default for GatewayType {
         fn default() -> Self {
             GatewayType::All
+        }
+    }
+    ///A key's scopes as the key listing shows them: what was stored, so an admin key may show only {"admin": true} and keys made before a flag existed may lack it (the dashboard's listed type has data.pin_list without nft_list and no pin_nft). Requests are strict (see Scopes); listings are read leniently: every part is optional and each group is an open map of flags, which also keeps flags the service adds later. [S1 apikeys.md, S7]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListedScopes {
+        ///Everything, including key management.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub admin: ::std::option::Option<bool>,
+        ///Read flags (pin_list, nft_list).
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub data: ::std::collections::BTreeMap<::std::string::String, bool>,
+        ///NFT flags (unpin_nft, pin_nft_to_ipfs).
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub pin_nft: ::std::collections::BTreeMap<::std::string::String, bool>,
+        ///Pinning flags (unpin, pin_by_hash, pin_file_to_ipfs).
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub pinning: ::std::collections::BTreeMap<::std::string::String, bool>,
+    }
+    impl ListedScopes {
+        pub fn builder() -> builder::ListedScopes {
+            Default::default()
         }
     }
     ///A success answer without data, e.g. {"message": "API key has been deleted", "status": "success"}. message is optional because the dashboard types some of these answers as {status, data: {}} instead.
@@ -1059,7 +1097,7 @@ pub mod types {
             >,
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            scopes: ::std::result::Result<super::Scopes, ::std::string::String>,
+            scopes: ::std::result::Result<super::ListedScopes, ::std::string::String>,
             secret_key: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -1126,7 +1164,7 @@ pub mod types {
             }
             pub fn scopes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Scopes>,
+                T: ::std::convert::TryInto<super::ListedScopes>,
                 T::Error: ::std::fmt::Display,
             {
                 self.scopes = value
@@ -1865,6 +1903,114 @@ pub mod types {
                 Self {
                     gateways: Ok(value.gateways),
                     totals: Ok(value.totals),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListedScopes {
+            admin: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::collections::BTreeMap<::std::string::String, bool>,
+                ::std::string::String,
+            >,
+            pin_nft: ::std::result::Result<
+                ::std::collections::BTreeMap<::std::string::String, bool>,
+                ::std::string::String,
+            >,
+            pinning: ::std::result::Result<
+                ::std::collections::BTreeMap<::std::string::String, bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListedScopes {
+            fn default() -> Self {
+                Self {
+                    admin: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    pin_nft: Ok(Default::default()),
+                    pinning: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListedScopes {
+            pub fn admin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.admin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for admin: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::BTreeMap<::std::string::String, bool>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn pin_nft<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::BTreeMap<::std::string::String, bool>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pin_nft = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pin_nft: {e}")
+                    });
+                self
+            }
+            pub fn pinning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::BTreeMap<::std::string::String, bool>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pinning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pinning: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListedScopes> for super::ListedScopes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListedScopes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    admin: value.admin?,
+                    data: value.data?,
+                    pin_nft: value.pin_nft?,
+                    pinning: value.pinning?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListedScopes> for ListedScopes {
+            fn from(value: super::ListedScopes) -> Self {
+                Self {
+                    admin: Ok(value.admin),
+                    data: Ok(value.data),
+                    pin_nft: Ok(value.pin_nft),
+                    pinning: Ok(value.pinning),
                 }
             }
         }

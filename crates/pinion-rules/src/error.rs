@@ -1,0 +1,46 @@
+//! Why a value breaks one of the rules.
+
+/// A value the services refuse. `Display` says why and what is allowed; [`subject`]
+/// names the value, for messages such as `invalid page limit: …`.
+///
+/// [`subject`]: RuleError::subject
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleError {
+    /// More key-values than a pin may carry.
+    #[error("{given} were given, at most {max} are allowed", max = crate::metadata::MAX_KEYVALUES)]
+    TooManyKeyValues {
+        /// How many were given.
+        given: usize,
+    },
+    /// A page limit outside 1 to 1000.
+    #[error("{given} is out of range: give {min} to {max}", min = crate::paging::MIN_PAGE_LIMIT, max = crate::paging::MAX_PAGE_LIMIT)]
+    PageLimitOutOfRange {
+        /// The limit given.
+        given: u64,
+    },
+    /// More host nodes than a pin by CID may name.
+    #[error("{given} were given, at most {max} are allowed", max = crate::host_nodes::MAX_HOST_NODES)]
+    TooManyHostNodes {
+        /// How many were given.
+        given: usize,
+    },
+    /// A host node that is not a multiaddr.
+    #[error("`{given}` is not a multiaddr: give one such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…")]
+    HostNodeNotMultiaddr {
+        /// The host node given.
+        given: String,
+    },
+}
+
+impl RuleError {
+    /// What the refused value is, in a few words (`keyvalues`, `page limit`, …).
+    pub fn subject(&self) -> &'static str {
+        match self {
+            Self::TooManyKeyValues { .. } => "keyvalues",
+            Self::PageLimitOutOfRange { .. } => "page limit",
+            Self::TooManyHostNodes { .. } => "host nodes",
+            Self::HostNodeNotMultiaddr { .. } => "host node",
+        }
+    }
+}
