@@ -32,11 +32,13 @@ mod error;
 mod executor;
 #[doc(hidden)]
 pub mod fuzzing;
+mod insecure;
 pub mod keys;
 mod operations;
 mod paginate;
 pub mod pinata;
 mod rate_limit;
+mod redirect;
 mod retry;
 mod service;
 pub mod submarine;
@@ -44,9 +46,10 @@ pub mod token;
 pub mod upload;
 pub mod w3ipfs;
 
-pub use config::{ClientBuilder, DEFAULT_USER_AGENT, Timeouts};
+pub use config::{ALLOW_INSECURE_HTTP_VAR, ClientBuilder, DEFAULT_USER_AGENT, Timeouts};
 pub use error::{Error, TimeoutPhase};
 pub use rate_limit::{PinataPlan, RateLimit};
+pub use redirect::{MAX_REDIRECTS, redirect_policy};
 pub use retry::{RetryPolicy, retry_after};
 pub use service::{AnyPinningClient, KeyInfo, NewKey, PinInfo, PinningService};
 
