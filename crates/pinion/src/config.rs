@@ -26,7 +26,8 @@ use crate::retry::RetryPolicy;
 pub struct Timeouts {
     /// Opening a connection (default 10 s). Only applied to HTTP clients pinion builds.
     pub connect: Duration,
-    /// One attempt of any operation but an upload, answer included (default 60 s).
+    /// One attempt of any operation but an upload, answer included (default 60 s);
+    /// for an upload, reading the body of its answer.
     pub request: Duration,
     /// The longest an upload may go without sending a byte or, once sent, without an
     /// answer (default 60 s).

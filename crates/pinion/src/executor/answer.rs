@@ -1,8 +1,6 @@
 //! Reading answers: the JSON of a hand-written operation, and error bodies whatever
 //! their shape.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{HeaderMap, StatusCode};
@@ -24,11 +22,16 @@ impl Engine {
     ) -> Result<T, Error> {
         let status = response.status();
         let headers = response.headers().clone();
-        // Uploads are sent without a total timeout; the answer's body must still
-        // keep coming.
-        let body = self
-            .read_body(response, status.is_success(), Some(self.timeouts.stall))
-            .await?;
+        // Uploads are sent without a total timeout, so the answer's body gets one of
+        // its own: a trickling answer must not hold the caller forever.
+        let limit = self.timeouts.request;
+        let body = tokio::time::timeout(limit, self.read_body(response, status.is_success()))
+            .await
+            .map_err(|_| Error::Timeout {
+                service: self.service,
+                phase: TimeoutPhase::Request,
+                after: limit,
+            })??;
         if !status.is_success() {
             return Err(self.error_answer(&operation, status, &headers, &body));
         }
@@ -40,29 +43,15 @@ impl Engine {
     }
 
     /// Reads a body: all of it when `whole`, else its first [`MAX_ERROR_BODY`] bytes
-    /// (the rest is drained). With `stall`, fails when no byte comes for that long.
+    /// (the rest is drained).
     pub(super) async fn read_body(
         &self,
         response: reqwest::Response,
         whole: bool,
-        stall: Option<Duration>,
     ) -> Result<Bytes, Error> {
         let mut stream = response.bytes_stream();
         let mut body = Vec::new();
-        loop {
-            let next = match stall {
-                Some(stall) => tokio::time::timeout(stall, stream.next())
-                    .await
-                    .map_err(|_| Error::Timeout {
-                        service: self.service,
-                        phase: TimeoutPhase::Stall,
-                        after: stall,
-                    })?,
-                None => stream.next().await,
-            };
-            let Some(chunk) = next else {
-                break;
-            };
+        while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| error::from_reqwest(self.service, e, &self.timeouts))?;
             if whole || body.len() < MAX_ERROR_BODY {
                 body.extend_from_slice(&chunk);

@@ -148,7 +148,7 @@ impl pinion_api::Executor for Engine {
                     let status = response.status();
                     let version = response.version();
                     let headers = response.headers().clone();
-                    let body = match self.read_body(response, false, None).await {
+                    let body = match self.read_body(response, false).await {
                         Ok(body) => body,
                         Err(_) => Bytes::new(),
                     };
