@@ -51,8 +51,9 @@ pub enum Error {
         /// The raw body, when it was not JSON (an HTML error page, plain text).
         body: Option<String>,
     },
-    /// The service (or the client-side limiter's budget) says to slow down.
-    #[error("{service} is rate limiting this client{}; retries were used up — wait and try again, or lower the request rate", retry_hint(*retry_after))]
+    /// The service (or the client-side limiter's budget) says to slow down, and the
+    /// retries are used up or it asked to wait longer than the retry policy waits.
+    #[error("{service} is rate limiting this client{}; pinion stopped retrying — wait and try again, or lower the request rate", retry_hint(*retry_after))]
     RateLimited {
         /// Which service answered 429.
         service: Service,

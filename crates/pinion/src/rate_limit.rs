@@ -213,7 +213,7 @@ impl TokenBucket {
     }
 }
 
-/// `now + wait`, or the latest instant the clock can hold when that overflows.
+/// `now + wait`, or [`FAR_FUTURE`] from now when that overflows the clock.
 fn later(now: Instant, wait: Duration) -> Instant {
     now.checked_add(wait)
         .or_else(|| now.checked_add(FAR_FUTURE))

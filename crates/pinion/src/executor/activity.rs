@@ -32,7 +32,7 @@ impl Activity {
 
     /// Records progress now.
     pub(crate) fn tick(&self) {
-        let now = self.inner.start.elapsed().as_millis() as u64;
+        let now = u64::try_from(self.inner.start.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.inner.last_millis.fetch_max(now, Ordering::Relaxed);
     }
 
