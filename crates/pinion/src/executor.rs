@@ -51,6 +51,9 @@ enum Outcome<'a> {
     Failed,
     /// Our own side failed (reading the upload source).
     Local,
+    /// The redirect policy refused where the service sent us: sending again would
+    /// only be refused again.
+    Refused,
 }
 
 /// Why an attempt produced no answer.
@@ -115,7 +118,7 @@ impl Engine {
             // Nothing reached the service.
             Outcome::Unsent => ("connection failed".to_owned(), None, false),
             Outcome::Failed if operation.resend_safe => ("request failed".to_owned(), None, false),
-            Outcome::Failed | Outcome::Local => return Next::Stop,
+            Outcome::Failed | Outcome::Local | Outcome::Refused => return Next::Stop,
         };
         let Some(wait) = self.retry.wait(attempt, retry_after) else {
             return Next::Stop;
@@ -186,6 +189,7 @@ impl Engine {
             let outcome = match &result {
                 Ok(response) => Outcome::Answer(response.status(), response.headers()),
                 Err(AttemptError::Http(error)) if error.is_connect() => Outcome::Unsent,
+                Err(AttemptError::Http(error)) if error.is_redirect() => Outcome::Refused,
                 Err(_) => Outcome::Failed,
             };
             let decision = self.next(&operation, attempt, outcome).await;
@@ -234,6 +238,7 @@ impl Engine {
             let outcome = match &result {
                 Ok(response) => Outcome::Answer(response.status(), response.headers()),
                 Err(AttemptError::Http(error)) if error.is_connect() => Outcome::Unsent,
+                Err(AttemptError::Http(error)) if error.is_redirect() => Outcome::Refused,
                 Err(AttemptError::Local(_)) => Outcome::Local,
                 Err(_) => Outcome::Failed,
             };

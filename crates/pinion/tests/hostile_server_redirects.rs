@@ -165,6 +165,29 @@ async fn no_credential_follows_a_redirect_to_another_origin() {
     }
 }
 
+/// A refused redirect is not retried: it would only be refused again.
+#[tokio::test]
+async fn a_refused_redirect_is_not_retried() {
+    let other = elsewhere().await;
+    let service = redirecting(307, format!("{}/data/testAuthentication", other.url())).await;
+    let client = pinion::pinata::Client::builder()
+        .base_url(service.url())
+        .credentials(PinataCredentials::jwt(JWT))
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))
+        .build()
+        .unwrap();
+    let error = within("retried", client.test_authentication())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::CrossOriginRedirect { .. }),
+        "{error:?}"
+    );
+    assert!(!error.is_transient());
+    assert_eq!(service.seen().len(), 1);
+    assert!(other.seen().is_empty());
+}
+
 /// Writes (JSON bodies, which reqwest can resend) and streamed uploads are refused
 /// the same way.
 #[tokio::test]
