@@ -229,6 +229,38 @@ async fn garbage_success_bodies_fail_cleanly() {
     }
 }
 
+/// A success answer that never ends is not read into memory without bound: the
+/// generated operations and the uploads stop at a limit far above any real answer.
+#[tokio::test]
+async fn an_endless_answer_is_not_read_without_bound() {
+    let endless = || {
+        Reply::Endless(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{\"message\":\""
+                .to_vec(),
+        )
+    };
+    let server = Server::start(move |_, _| endless()).await;
+    let client = client(&server, RetryPolicy::none());
+    let error = within("generated", client.test_authentication())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Decode { why, .. } if why.contains("larger than 64 MiB")),
+        "{error:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.txt");
+    std::fs::write(&file, b"endless\n").unwrap();
+    let error = within("upload", client.pin_file(&file, UploadOptions::default()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Decode { why, .. } if why.contains("larger than 64 MiB")),
+        "{error:?}"
+    );
+}
+
 /// Error answers with garbage bodies keep what they can, never a secret.
 #[tokio::test]
 async fn garbage_error_bodies_are_kept_without_secrets() {
@@ -271,22 +303,32 @@ async fn slow_answers_trip_the_request_timeout() {
         every: Duration::from_millis(200),
     }
     };
-    for (what, make) in [
-        (
-            "trickling success",
-            Box::new(move || trickle(200)) as Box<dyn Fn() -> Reply + Send + Sync>,
-        ),
-        ("trickling error", Box::new(move || trickle(503))),
-        ("silence", Box::new(|| Reply::Silence)),
-    ] {
-        let server = Server::start(move |_, _| make()).await;
+    let timed_out =
+        |error: &Error| matches!(error, Error::Timeout { after, .. } if *after == LIMIT);
+    for (what, status) in [("trickling success", Some(200)), ("silence", None)] {
+        let server = Server::start(move |_, _| match status {
+            Some(status) => trickle(status),
+            None => Reply::Silence,
+        })
+        .await;
         let client = client(&server, quick(1));
         let error = within(what, client.test_authentication())
             .await
             .unwrap_err();
-        assert!(error.is_transient(), "{what}: {error:?}");
+        assert!(timed_out(&error), "{what}: {error:?}");
         assert_no_secret(what, &error);
     }
+    // An error answer whose body trickles: its status is known, its body is not.
+    let server = Server::start(move |_, _| trickle(503)).await;
+    let client = client(&server, quick(1));
+    let error = within("trickling error", client.test_authentication())
+        .await
+        .unwrap_err();
+    assert!(
+        timed_out(&error) || error.status().map(|s| s.as_u16()) == Some(503),
+        "{error:?}"
+    );
+    assert!(error.is_transient());
 }
 
 /// The answer to an upload has no total timeout of its own: a server that answered

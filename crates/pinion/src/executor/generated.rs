@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures::StreamExt;
 use http::{HeaderMap, StatusCode};
 
-use super::answer::MAX_ERROR_BODY;
+use super::answer::{MAX_ANSWER_BODY, MAX_ERROR_BODY, too_large};
 use super::{AttemptError, Engine};
 use crate::error::{self, Error};
 use crate::operations::{self, Operation};
@@ -148,7 +148,7 @@ impl pinion_api::Executor for Engine {
                     let status = response.status();
                     let version = response.version();
                     let headers = response.headers().clone();
-                    let body = match self.read_body(response, false).await {
+                    let body = match self.read_body(response, status).await {
                         Ok(body) => body,
                         Err(_) => Bytes::new(),
                     };
@@ -161,11 +161,46 @@ impl pinion_api::Executor for Engine {
                     rebuilt.headers_mut().remove(http::header::CONTENT_LENGTH);
                     Ok(reqwest::Response::from(rebuilt))
                 }
-                other => {
+                Ok(response) => {
                     record(None, None);
-                    other
+                    Ok(self.limited(response))
+                }
+                Err(error) => {
+                    record(None, None);
+                    Err(error)
                 }
             }
         })
+    }
+}
+
+impl Engine {
+    /// The success answer with a body that fails beyond [`MAX_ANSWER_BODY`]
+    /// (progenitor reads whatever it is given, however long), recording why.
+    fn limited(&self, response: reqwest::Response) -> reqwest::Response {
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let service = self.service;
+        let mut read = 0usize;
+        let body = response.bytes_stream().map(move |chunk| {
+            let chunk = chunk?;
+            read = read.saturating_add(chunk.len());
+            if read > MAX_ANSWER_BODY {
+                let _ = CAPTURE.try_with(|slot| {
+                    if let Some(captured) = slot.borrow_mut().as_mut() {
+                        captured.refused = Some(too_large(service, status));
+                    }
+                });
+                return Err(Box::new(too_large(service, status))
+                    as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(chunk)
+        });
+        let mut rebuilt = http::Response::new(reqwest::Body::wrap_stream(body));
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        reqwest::Response::from(rebuilt)
     }
 }

@@ -39,6 +39,8 @@ pub enum Reply {
     Trickle { head: Vec<u8>, every: Duration },
     /// Nothing at all; the connection stays open until the client hangs up.
     Silence,
+    /// These bytes, then as many more as the client takes (up to 1 GiB), fast.
+    Endless(Vec<u8>),
 }
 
 impl Reply {
@@ -130,6 +132,17 @@ async fn serve(mut stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, script: Arc<S
             for _ in 0..10_000 {
                 tokio::time::sleep(every).await;
                 if stream.write_all(b" ").await.is_err() || stream.flush().await.is_err() {
+                    return;
+                }
+            }
+        }
+        Reply::Endless(head) => {
+            if stream.write_all(&head).await.is_err() {
+                return;
+            }
+            let block = vec![b'x'; 64 * 1024];
+            for _ in 0..16 * 1024 {
+                if stream.write_all(&block).await.is_err() {
                     return;
                 }
             }
