@@ -11,7 +11,10 @@
 //!   key types ([`keys`]);
 //! - retries with backoff honouring `Retry-After` ([`RetryPolicy`]), a client-side rate
 //!   limiter set from the published plans ([`RateLimit`]), connect/request/stall
-//!   timeouts ([`Timeouts`]), and one [`Error`] type that keeps what the service said.
+//!   timeouts ([`Timeouts`]), and one [`Error`] type that keeps what the service said;
+//! - credentials that stay on the service's origin: cross-origin redirects are refused
+//!   ([`redirect_policy`]) and plain `http://` is refused off this machine unless
+//!   allowed ([`ClientBuilder::allow_insecure_http`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), pinion::Error> {
