@@ -209,11 +209,11 @@ impl<C: Credentials> ClientBuilder<C> {
         self
     }
 
-    /// Allows a plain `http://` base or gateway URL whose host is not this machine
-    /// (default: refused, since credentials would cross the network unencrypted).
-    /// `http://` to a loopback host (`127.0.0.0/8`, `::1`, `localhost`) is always
-    /// allowed. For an emulator container reached by name, for instance; `from_env`
-    /// sets it from `PINION_ALLOW_INSECURE_HTTP=1`.
+    /// Allows a plain `http://` base or gateway URL whose host is not this machine,
+    /// such as an emulator container reached by name in CI (default: refused, since
+    /// the credentials would cross the network unencrypted). `http://` to a loopback
+    /// host (`127.0.0.0/8`, `::1`, `localhost`) needs no opt-in. `from_env` reads it
+    /// from `PINION_ALLOW_INSECURE_HTTP` (`1` or `0`).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
