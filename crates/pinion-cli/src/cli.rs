@@ -64,6 +64,17 @@ pub struct Global {
     /// Give up on a request after this long (e.g. 30s, 2m).
     #[arg(long, global = true, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub timeout: Option<Duration>,
+    /// Allow plain http:// to hosts other than this machine (an emulator in CI, say).
+    ///
+    /// Credentials then cross the network unencrypted. http:// to this machine
+    /// (127.0.0.1, ::1, localhost) needs no opt-in.
+    #[arg(
+        long,
+        global = true,
+        env = "PINION_ALLOW_INSECURE_HTTP",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub allow_insecure_http: bool,
 }
 
 /// The two pinning services.

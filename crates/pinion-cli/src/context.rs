@@ -109,10 +109,12 @@ impl Ctx {
         Ok(self.stored.get_or_init(|| stored))
     }
 
+    /// Applies the global network options: `--timeout` and `--allow-insecure-http`.
     fn timeouts<C: pinion::credentials::Credentials>(
         &self,
         mut builder: pinion::ClientBuilder<C>,
     ) -> pinion::ClientBuilder<C> {
+        builder = builder.allow_insecure_http(self.global.allow_insecure_http);
         if let Some(timeout) = self.global.timeout {
             builder = builder
                 .connect_timeout(timeout)

@@ -26,7 +26,8 @@ use crate::retry::RetryPolicy;
 pub struct Timeouts {
     /// Opening a connection (default 10 s). Only applied to HTTP clients pinion builds.
     pub connect: Duration,
-    /// One attempt of any operation but an upload, answer included (default 60 s).
+    /// One attempt of any operation but an upload, answer included (default 60 s);
+    /// for an upload, reading the body of its answer.
     pub request: Duration,
     /// The longest an upload may go without sending a byte or, once sent, without an
     /// answer (default 60 s).
@@ -89,6 +90,10 @@ impl Timeouts {
     }
 }
 
+/// The environment variable that allows plain `http://` to hosts other than this
+/// machine, read by `from_env` (see [`ClientBuilder::allow_insecure_http`]).
+pub const ALLOW_INSECURE_HTTP_VAR: &str = "PINION_ALLOW_INSECURE_HTTP";
+
 /// The user agent pinion sends unless told otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("pinion/", env!("CARGO_PKG_VERSION"));
 
@@ -105,6 +110,10 @@ pub struct ClientBuilder<C> {
     pub(crate) user_agent: String,
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) gateway_url: Option<String>,
+    pub(crate) allow_insecure_http: bool,
+    /// A `PINION_ALLOW_INSECURE_HTTP` value that is not a yes or a no, refused when
+    /// the client is built.
+    pub(crate) unreadable_insecure_env: Option<String>,
 }
 
 impl<C: Credentials> Default for ClientBuilder<C> {
@@ -118,6 +127,8 @@ impl<C: Credentials> Default for ClientBuilder<C> {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http: None,
             gateway_url: None,
+            allow_insecure_http: false,
+            unreadable_insecure_env: None,
         }
     }
 }
@@ -181,6 +192,12 @@ impl<C: Credentials> ClientBuilder<C> {
 
     /// Sends requests with this `reqwest::Client` (its proxy, TLS and pool settings);
     /// pinion still applies its request and upload timeouts to every request.
+    ///
+    /// pinion cannot change the redirect policy of a client it did not build: build it
+    /// with [`redirect_policy`](crate::redirect_policy) (or
+    /// `reqwest::redirect::Policy::none()`), or a redirect to another origin takes the
+    /// credentials there before pinion sees the answer (pinion then still fails the
+    /// call with [`Error::CrossOriginRedirect`]).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -192,7 +209,18 @@ impl<C: Credentials> ClientBuilder<C> {
         self
     }
 
-    /// Reads `*_BASE_URL` and the gateway URL from `lookup` into this builder.
+    /// Allows a plain `http://` base or gateway URL whose host is not this machine,
+    /// such as an emulator container reached by name in CI (default: refused, since
+    /// the credentials would cross the network unencrypted). `http://` to a loopback
+    /// host (`127.0.0.0/8`, `::1`, `localhost`) needs no opt-in. `from_env` reads it
+    /// from `PINION_ALLOW_INSECURE_HTTP` (`1` or `0`).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Reads `*_BASE_URL`, the gateway URL and `PINION_ALLOW_INSECURE_HTTP` from
+    /// `lookup` into this builder.
     pub(crate) fn urls_from(
         mut self,
         lookup: &dyn Fn(&str) -> Option<String>,
@@ -204,6 +232,12 @@ impl<C: Credentials> ClientBuilder<C> {
         }
         if let Some(url) = gateway.and_then(|name| crate::credentials::var(lookup, name)) {
             self.gateway_url = Some(url);
+        }
+        if let Some(value) = crate::credentials::var(lookup, ALLOW_INSECURE_HTTP_VAR) {
+            match crate::insecure::parse_yes_no(&value) {
+                Some(allow) => self.allow_insecure_http = allow,
+                None => self.unreadable_insecure_env = Some(value),
+            }
         }
         self
     }
@@ -232,13 +266,24 @@ impl<C: Credentials> ClientBuilder<C> {
         self.timeouts.validate()?;
         let limit = self.rate_limit.unwrap_or(default_limit);
         limit.validate()?;
+        if let Some(value) = &self.unreadable_insecure_env {
+            return Err(Error::invalid_input(
+                ALLOW_INSECURE_HTTP_VAR,
+                format!("`{value}` is neither yes nor no: set it to 1 (allow) or 0 (refuse)"),
+            ));
+        }
+        let insecure = self.allow_insecure_http;
         let base_url =
             parse_base_url("base URL", self.base_url.as_deref().unwrap_or(default_base))?;
+        crate::insecure::check("base URL", &base_url, insecure)?;
         let gateway_url = self
             .gateway_url
             .as_deref()
             .map(|url| parse_base_url("gateway URL", url))
             .transpose()?;
+        if let Some(url) = &gateway_url {
+            crate::insecure::check("gateway URL", url, insecure)?;
+        }
         let user_agent =
             reqwest::header::HeaderValue::from_str(&self.user_agent).map_err(|_| {
                 Error::invalid_input(
@@ -250,6 +295,7 @@ impl<C: Credentials> ClientBuilder<C> {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.timeouts.connect)
+                .redirect(crate::redirect::redirect_policy())
                 .user_agent(user_agent.clone())
                 .build()
                 .map_err(|error| {
@@ -354,6 +400,60 @@ mod tests {
             let error = parse_base_url("base URL", bad).unwrap_err();
             assert!(error.to_string().starts_with("invalid base URL"), "{error}");
         }
+    }
+
+    /// Issue 11: plain http to another host needs an explicit opt-in, by the builder
+    /// or by `PINION_ALLOW_INSECURE_HTTP` for `from_env`.
+    #[test]
+    fn plain_http_off_this_machine_needs_an_opt_in() {
+        let build = |builder: ClientBuilder<PinataCredentials>| {
+            builder
+                .connect(
+                    "https://api.pinata.cloud",
+                    RateLimit::unlimited(),
+                    pinion_api::pinata::Client::new_with_client,
+                )
+                .map(|connection| connection.base_url)
+        };
+        let jwt = || ClientBuilder::default().credentials(PinataCredentials::jwt("a.b.c"));
+        let refused = build(jwt().base_url("http://emulator:8080/pinata")).unwrap_err();
+        assert!(
+            refused.to_string().starts_with("invalid base URL"),
+            "{refused}"
+        );
+        let refused = build(jwt().gateway_url("http://gateway.example/")).unwrap_err();
+        assert!(
+            refused.to_string().starts_with("invalid gateway URL"),
+            "{refused}"
+        );
+        assert_eq!(
+            build(
+                jwt()
+                    .base_url("http://emulator:8080/pinata")
+                    .allow_insecure_http(true)
+            )
+            .unwrap(),
+            "http://emulator:8080/pinata"
+        );
+        assert!(build(jwt().base_url("http://127.0.0.1:8080/pinata")).is_ok());
+
+        let env = |allow: &'static str| {
+            move |name: &str| match name {
+                "PINATA_JWT" => Some("a.b.c".to_owned()),
+                "PINATA_BASE_URL" => Some("http://emulator:8080/pinata".to_owned()),
+                "PINION_ALLOW_INSECURE_HTTP" => Some(allow.to_owned()),
+                _ => None,
+            }
+        };
+        let from_env = |allow| ClientBuilder::<PinataCredentials>::from_lookup(&env(allow));
+        assert!(build(from_env("1").unwrap()).is_ok());
+        assert!(build(from_env("true").unwrap()).is_ok());
+        assert!(build(from_env("0").unwrap()).is_err());
+        let unreadable = build(from_env("maybe").unwrap()).unwrap_err().to_string();
+        assert!(
+            unreadable.starts_with("invalid PINION_ALLOW_INSECURE_HTTP"),
+            "{unreadable}"
+        );
     }
 
     #[test]

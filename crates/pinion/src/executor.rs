@@ -1,46 +1,28 @@
 //! How every request is sent: rate limiting, retries, timeouts and tracing, written once
-//! for the generated operations (as a [`pinion_api::Executor`]) and the hand-written
-//! uploads.
+//! for the generated operations (as a [`pinion_api::Executor`], in [`generated`]) and
+//! the hand-written uploads; reading answers in [`answer`], upload progress in
+//! [`activity`].
 
-use std::cell::RefCell;
+mod activity;
+mod answer;
+mod generated;
+
+pub(crate) use activity::Activity;
+
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use bytes::Bytes;
-use futures::StreamExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use secrecy::SecretString;
 use tracing::Instrument;
 
 use crate::config::Timeouts;
 use crate::error::{self, Error, TimeoutPhase};
-use crate::operations::{self, Operation};
+use crate::operations::Operation;
 use crate::rate_limit::{Limiter, RateLimit};
+use crate::redirect::{self, CrossOrigin};
 use crate::retry::{self, RetryPolicy};
 use crate::scopes::Service;
-
-/// The largest error body kept in memory.
-const MAX_ERROR_BODY: usize = 256 * 1024;
-
-/// What the executor saw of the last answer of a generated operation.
-#[derive(Debug)]
-pub(crate) struct Captured {
-    pub(crate) operation: Operation,
-    /// Status, headers and body of an error answer.
-    pub(crate) answer: Option<(StatusCode, HeaderMap, Bytes)>,
-    /// Whether an earlier attempt may have reached the service (its connection failed
-    /// after sending, or it answered a server error) before this answer.
-    pub(crate) resent: bool,
-}
-
-tokio::task_local! {
-    /// Set around each generated call so that error answers are read whatever their
-    /// shape (progenitor keeps neither the status of an unparsable body nor the body of
-    /// an undocumented status).
-    static CAPTURE: RefCell<Option<Captured>>;
-}
 
 /// Sends the requests of one client.
 #[derive(Debug)]
@@ -69,6 +51,9 @@ enum Outcome<'a> {
     Failed,
     /// Our own side failed (reading the upload source).
     Local,
+    /// The redirect policy refused where the service sent us: sending again would
+    /// only be refused again.
+    Refused,
 }
 
 /// Why an attempt produced no answer.
@@ -79,6 +64,9 @@ pub(crate) enum AttemptError {
     TotalTimeout(Duration),
     /// Our own error, e.g. reading an upload source failed.
     Local(Error),
+    /// The answer came from another origin than the request was sent to: the HTTP
+    /// client followed a redirect pinion's policy would have refused.
+    Redirected(CrossOrigin),
 }
 
 impl Engine {
@@ -111,43 +99,48 @@ impl Engine {
     }
 
     /// Decides whether to send again after `attempt` (0-based) ended with `outcome`.
+    ///
+    /// A 429 holds back the whole bucket, but only when a retry will really happen,
+    /// and only as long as this retry waits: never longer than the policy allows,
+    /// whatever the service's `Retry-After` says.
     async fn next(&self, operation: &Operation, attempt: u32, outcome: Outcome<'_>) -> Next {
         if attempt >= self.retry.retries() {
             return Next::Stop;
         }
-        let (why, retry_after) = match outcome {
+        let (why, retry_after, pause) = match outcome {
             Outcome::Answer(status, headers) => {
                 if !retry::is_retryable_status(status) {
                     return Next::Stop;
                 }
-                let retry_after = retry::retry_after(headers, std::time::SystemTime::now());
-                if status == StatusCode::TOO_MANY_REQUESTS {
-                    // Refused unprocessed: always safe to send again. Hold back every
-                    // request of this bucket too.
-                    let pause = retry_after.unwrap_or_else(|| self.retry.backoff_ceiling(attempt));
-                    self.limiter.pause(operation.bucket, pause).await;
-                } else if !operation.resend_safe {
+                // Refused unprocessed: always safe to send again.
+                let rate_limited = status == StatusCode::TOO_MANY_REQUESTS;
+                if !rate_limited && !operation.resend_safe {
                     return Next::Stop;
                 }
-                (format!("answer {status}"), retry_after)
+                let retry_after = retry::retry_after(headers, std::time::SystemTime::now());
+                (format!("answer {status}"), retry_after, rate_limited)
             }
             // Nothing reached the service.
-            Outcome::Unsent => ("connection failed".to_owned(), None),
-            Outcome::Failed if operation.resend_safe => ("request failed".to_owned(), None),
-            Outcome::Failed | Outcome::Local => return Next::Stop,
+            Outcome::Unsent => ("connection failed".to_owned(), None, false),
+            Outcome::Failed if operation.resend_safe => ("request failed".to_owned(), None, false),
+            Outcome::Failed | Outcome::Local | Outcome::Refused => return Next::Stop,
         };
-        match self.retry.wait(attempt, retry_after) {
-            Some(wait) => {
-                tracing::info!(
-                    operation = operation.spec_id,
-                    attempt = attempt + 1,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying: {why}"
-                );
-                Next::RetryAfter(wait)
-            }
-            None => Next::Stop,
+        let Some(wait) = self.retry.wait(attempt, retry_after) else {
+            return Next::Stop;
+        };
+        if pause {
+            // Hold back every request of this bucket too: as long as the service
+            // asked (already capped by the policy), else the backoff ceiling.
+            let hold = retry_after.map_or_else(|| self.retry.backoff_ceiling(attempt), |_| wait);
+            self.limiter.pause(operation.bucket, hold).await;
         }
+        tracing::info!(
+            operation = operation.spec_id,
+            attempt = attempt + 1,
+            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            "retrying: {why}"
+        );
+        Next::RetryAfter(wait)
     }
 
     fn span(
@@ -180,20 +173,27 @@ impl Engine {
         client: &reqwest::Client,
         operation: Operation,
         request: reqwest::Request,
-    ) -> (reqwest::Result<reqwest::Response>, bool) {
+    ) -> (Result<reqwest::Response, AttemptError>, bool) {
         let mut current = request;
         let mut attempt = 0;
+        // Whether an earlier attempt may have reached the service (its connection
+        // failed after sending, or it answered anything but 429) before this one.
         let mut resent = false;
         loop {
             let spare = current.try_clone();
             self.prepare(&mut current, Some(self.timeouts.request));
             self.limiter.acquire(operation.bucket).await;
             let span = self.span(&operation, &current, attempt);
+            let sent = current.url().clone();
             let result = client.execute(current).instrument(span.clone()).await;
             span.in_scope(|| match &result {
                 Ok(response) => tracing::debug!(status = response.status().as_u16(), "answered"),
                 Err(error) => tracing::debug!(error = %error.without_url_ref(), "failed"),
             });
+            let result = match check_origin(&sent, result.map_err(AttemptError::Http)) {
+                Ok(result) => result,
+                Err(refused) => return (Err(refused), resent),
+            };
             let Some(next_request) = spare else {
                 return (result, resent);
             };
@@ -202,7 +202,8 @@ impl Engine {
                     Outcome::Answer(response.status(), response.headers()),
                     response.status() != StatusCode::TOO_MANY_REQUESTS,
                 ),
-                Err(error) if error.is_connect() => (Outcome::Unsent, false),
+                Err(AttemptError::Http(error)) if error.is_connect() => (Outcome::Unsent, false),
+                Err(AttemptError::Http(error)) if error.is_redirect() => (Outcome::Refused, false),
                 Err(_) => (Outcome::Failed, true),
             };
             let decision = self.next(&operation, attempt, outcome).await;
@@ -239,6 +240,7 @@ impl Engine {
             self.prepare(&mut request, None);
             self.limiter.acquire(operation.bucket).await;
             let span = self.span(&operation, &request, attempt);
+            let sent = request.url().clone();
             let result = self
                 .watch(client.execute(request), &activity)
                 .instrument(span.clone())
@@ -247,9 +249,11 @@ impl Engine {
                 Ok(response) => tracing::debug!(status = response.status().as_u16(), "answered"),
                 Err(error) => tracing::debug!(error = ?error, "failed"),
             });
+            let result = check_origin(&sent, result).map_err(|e| self.attempt_error(e))?;
             let outcome = match &result {
                 Ok(response) => Outcome::Answer(response.status(), response.headers()),
                 Err(AttemptError::Http(error)) if error.is_connect() => Outcome::Unsent,
+                Err(AttemptError::Http(error)) if error.is_redirect() => Outcome::Refused,
                 Err(AttemptError::Local(_)) => Outcome::Local,
                 Err(_) => Outcome::Failed,
             };
@@ -313,167 +317,27 @@ impl Engine {
                 after,
             },
             AttemptError::Local(error) => error,
-        }
-    }
-
-    /// Reads an answer of a hand-written operation: its JSON body on success (any 2xx),
-    /// an [`Error`] otherwise.
-    pub(crate) async fn read_answer<T: serde::de::DeserializeOwned>(
-        &self,
-        operation: Operation,
-        response: reqwest::Response,
-    ) -> Result<T, Error> {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = self.read_body(response, status.is_success()).await?;
-        if !status.is_success() {
-            return Err(self.error_answer(&operation, status, &headers, &body));
-        }
-        serde_json::from_slice(&body).map_err(|error| Error::Decode {
-            service: self.service,
-            status,
-            why: error.to_string(),
-        })
-    }
-
-    async fn read_body(&self, response: reqwest::Response, whole: bool) -> Result<Bytes, Error> {
-        let mut stream = response.bytes_stream();
-        let mut body = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| error::from_reqwest(self.service, e, &self.timeouts))?;
-            if whole || body.len() < MAX_ERROR_BODY {
-                body.extend_from_slice(&chunk);
-            }
-        }
-        Ok(Bytes::from(body))
-    }
-
-    pub(crate) fn error_answer(
-        &self,
-        operation: &Operation,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Error {
-        error::from_answer(
-            self.service,
-            status,
-            headers,
-            body,
-            operation.needed(),
-            &|text| self.redact(text),
-        )
-    }
-
-    /// Runs one generated call, keeping what the executor saw of its answer, and
-    /// converts its outcome.
-    pub(crate) async fn call<T, E>(
-        &self,
-        send: impl Future<
-            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
-        >,
-    ) -> Result<T, Error> {
-        let (result, captured) = Self::captured(send).await;
-        match result {
-            Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(self.convert(error, captured)),
-        }
-    }
-
-    /// Runs a generated call that removes something (unpin, delete). When it was sent
-    /// again after an attempt that may have reached the service, a 404 means that
-    /// attempt removed it: the caller's wish is done, so that is a success.
-    pub(crate) async fn call_removal<T, E>(
-        &self,
-        send: impl Future<
-            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
-        >,
-    ) -> Result<(), Error> {
-        let (result, captured) = Self::captured(send).await;
-        match (result, captured) {
-            (Ok(_), _) => Ok(()),
-            (
-                Err(_),
-                Some(Captured {
-                    answer: Some((StatusCode::NOT_FOUND, _, _)),
-                    resent: true,
-                    ..
-                }),
-            ) => Ok(()),
-            (Err(error), captured) => Err(self.convert(error, captured)),
-        }
-    }
-
-    async fn captured<T, E>(
-        send: impl Future<
-            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
-        >,
-    ) -> (
-        Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
-        Option<Captured>,
-    ) {
-        CAPTURE
-            .scope(RefCell::new(None), async move {
-                let result = send.await;
-                let captured = CAPTURE.with(|slot| slot.borrow_mut().take());
-                (result, captured)
-            })
-            .await
-    }
-
-    /// Like [`call`](Self::call) for operations answering plain text (`OK`).
-    pub(crate) async fn call_text<E>(
-        &self,
-        send: impl Future<
-            Output = Result<
-                progenitor_client::ResponseValue<progenitor_client::ByteStream>,
-                progenitor_client::Error<E>,
-            >,
-        >,
-    ) -> Result<String, Error> {
-        let stream = self.call(send).await?;
-        let mut stream = stream.into_inner();
-        let mut text = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| error::from_reqwest(self.service, e, &self.timeouts))?;
-            if text.len() < MAX_ERROR_BODY {
-                text.extend_from_slice(&chunk);
-            }
-        }
-        Ok(String::from_utf8_lossy(&text).trim().to_owned())
-    }
-
-    fn convert<E>(&self, error: progenitor_client::Error<E>, captured: Option<Captured>) -> Error {
-        if let Some(Captured {
-            operation,
-            answer: Some((status, headers, body)),
-            ..
-        }) = &captured
-        {
-            return self.error_answer(operation, *status, headers, body);
-        }
-        match error {
-            progenitor_client::Error::InvalidRequest(why)
-            | progenitor_client::Error::Custom(why) => {
-                Error::invalid_input("request", self.redact(why))
-            }
-            progenitor_client::Error::CommunicationError(e)
-            | progenitor_client::Error::InvalidUpgrade(e)
-            | progenitor_client::Error::ResponseBodyError(e) => {
-                error::from_reqwest(self.service, e, &self.timeouts)
-            }
-            progenitor_client::Error::InvalidResponsePayload(_, e) => Error::Decode {
+            AttemptError::Redirected(CrossOrigin { from, to }) => Error::CrossOriginRedirect {
                 service: self.service,
-                status: StatusCode::OK,
-                why: e.to_string(),
+                from,
+                to,
             },
-            progenitor_client::Error::UnexpectedResponse(response) => Error::Decode {
-                service: self.service,
-                status: response.status(),
-                why: "the status is not one the spec documents for this operation".to_owned(),
-            },
-            other => Error::from_generated(self.service, other),
         }
+    }
+}
+
+/// Fails an answer that came from another origin than `sent`: only an HTTP client
+/// given by the user, built without [`redirect::redirect_policy`], follows such a
+/// redirect (the credentials went along; the call still fails, loudly).
+fn check_origin(
+    sent: &url::Url,
+    result: Result<reqwest::Response, AttemptError>,
+) -> Result<Result<reqwest::Response, AttemptError>, AttemptError> {
+    match result {
+        Ok(response) if !redirect::same_origin(sent, response.url()) => Err(
+            AttemptError::Redirected(CrossOrigin::new(sent, response.url())),
+        ),
+        other => Ok(other),
     }
 }
 
@@ -489,104 +353,5 @@ impl WithoutUrlRef for reqwest::Error {
             text = text.replace(url.as_str(), url.path());
         }
         text
-    }
-}
-
-impl pinion_api::Executor for Engine {
-    fn execute<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        request: reqwest::Request,
-        operation_id: &'static str,
-    ) -> pinion_api::ExecuteFuture<'a> {
-        Box::pin(async move {
-            let operation = operations::lookup(self.service, operation_id);
-            let (result, resent) = self.send_cloneable(client, operation, request).await;
-            let record = |answer| {
-                let _ = CAPTURE.try_with(|slot| {
-                    *slot.borrow_mut() = Some(Captured {
-                        operation,
-                        answer,
-                        resent,
-                    });
-                });
-            };
-            match result {
-                Ok(response) if !response.status().is_success() => {
-                    let status = response.status();
-                    let version = response.version();
-                    let headers = response.headers().clone();
-                    let body = match self.read_body(response, false).await {
-                        Ok(body) => body,
-                        Err(_) => Bytes::new(),
-                    };
-                    record(Some((status, headers.clone(), body.clone())));
-                    let mut rebuilt = http::Response::new(body);
-                    *rebuilt.status_mut() = status;
-                    *rebuilt.version_mut() = version;
-                    *rebuilt.headers_mut() = headers;
-                    // The body was read; progenitor gets it back unchanged.
-                    rebuilt.headers_mut().remove(http::header::CONTENT_LENGTH);
-                    Ok(reqwest::Response::from(rebuilt))
-                }
-                other => {
-                    record(None);
-                    other
-                }
-            }
-        })
-    }
-}
-
-/// When an upload last made progress, shared by its body stream and the watchdog.
-#[derive(Debug, Clone)]
-pub(crate) struct Activity {
-    inner: Arc<ActivityInner>,
-}
-
-#[derive(Debug)]
-struct ActivityInner {
-    start: tokio::time::Instant,
-    last_millis: AtomicU64,
-    error: std::sync::Mutex<Option<Error>>,
-}
-
-impl Activity {
-    pub(crate) fn new() -> Self {
-        Self {
-            inner: Arc::new(ActivityInner {
-                start: tokio::time::Instant::now(),
-                last_millis: AtomicU64::new(0),
-                error: std::sync::Mutex::new(None),
-            }),
-        }
-    }
-
-    /// Records progress now.
-    pub(crate) fn tick(&self) {
-        let now = self.inner.start.elapsed().as_millis() as u64;
-        self.inner.last_millis.fetch_max(now, Ordering::Relaxed);
-    }
-
-    /// How long since the last progress.
-    fn idle(&self) -> Duration {
-        let now = self.inner.start.elapsed();
-        now.saturating_sub(Duration::from_millis(
-            self.inner.last_millis.load(Ordering::Relaxed),
-        ))
-    }
-
-    /// Keeps the real reason an upload body failed (reqwest only reports "body error").
-    pub(crate) fn fail(&self, error: Error) {
-        let mut slot = self.inner.error.lock().unwrap_or_else(|e| e.into_inner());
-        slot.get_or_insert(error);
-    }
-
-    pub(crate) fn take_error(&self) -> Option<Error> {
-        self.inner
-            .error
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
     }
 }

@@ -13,7 +13,10 @@
 //!   key types ([`keys`]);
 //! - retries with backoff honouring `Retry-After` ([`RetryPolicy`]), a client-side rate
 //!   limiter set from the published plans ([`RateLimit`]), connect/request/stall
-//!   timeouts ([`Timeouts`]), and one [`Error`] type that keeps what the service said.
+//!   timeouts ([`Timeouts`]), and one [`Error`] type that keeps what the service said;
+//! - credentials that stay on the service's origin: cross-origin redirects are refused
+//!   ([`redirect_policy`]) and plain `http://` is refused off this machine unless
+//!   allowed ([`ClientBuilder::allow_insecure_http`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), pinion::Error> {
@@ -35,6 +38,7 @@ mod error;
 mod executor;
 #[doc(hidden)]
 pub mod fuzzing;
+mod insecure;
 pub mod keys;
 mod listing;
 mod neutral;
@@ -42,6 +46,7 @@ mod operations;
 mod paginate;
 pub mod pinata;
 mod rate_limit;
+mod redirect;
 mod retry;
 mod service;
 pub mod submarine;
@@ -49,10 +54,11 @@ pub mod token;
 pub mod upload;
 pub mod w3ipfs;
 
-pub use config::{ClientBuilder, DEFAULT_USER_AGENT, Timeouts};
+pub use config::{ALLOW_INSECURE_HTTP_VAR, ClientBuilder, DEFAULT_USER_AGENT, Timeouts};
 pub use error::{Error, TimeoutPhase};
 pub use listing::{Listing, RawRow};
 pub use rate_limit::{PinataPlan, RateLimit};
+pub use redirect::{MAX_REDIRECTS, redirect_policy};
 pub use retry::{RetryPolicy, retry_after};
 pub use service::{AnyPinningClient, KeyInfo, NewKey, PinInfo, PinningService};
 

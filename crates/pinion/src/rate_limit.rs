@@ -205,13 +205,24 @@ impl TokenBucket {
     /// the bucket so requests resume at the refill rate.
     pub(crate) async fn pause(&self, wait: Duration) {
         let mut state = self.state.lock().await;
-        let until = Instant::now() + wait;
+        let until = later(Instant::now(), wait);
         if state.paused_until.is_none_or(|current| current < until) {
             state.paused_until = Some(until);
         }
         state.tokens = 0.0;
     }
 }
+
+/// `now + wait`, or [`FAR_FUTURE`] from now when that overflows the clock.
+fn later(now: Instant, wait: Duration) -> Instant {
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(FAR_FUTURE))
+        .unwrap_or(now)
+}
+
+/// About thirty years: far enough to mean "not before the caller gives up", near
+/// enough for every clock to represent.
+const FAR_FUTURE: Duration = Duration::from_secs(30 * 365 * 86_400);
 
 /// The buckets of one client.
 #[derive(Debug, Clone, Default)]
@@ -318,6 +329,16 @@ mod tests {
         let start = Instant::now();
         limiter.acquire(Bucket::General).await;
         assert!(Instant::now() - start >= Duration::from_secs(7));
+    }
+
+    /// Issue 11: `Instant + Duration` used to panic on a huge pause.
+    #[tokio::test(start_paused = true)]
+    async fn a_huge_pause_does_not_overflow() {
+        let limiter = Limiter::new(RateLimit::per_minute(600));
+        limiter.pause(Bucket::General, Duration::MAX).await;
+        let acquired =
+            tokio::time::timeout(Duration::from_secs(3600), limiter.acquire(Bucket::General)).await;
+        assert!(acquired.is_err(), "the pause must still hold requests back");
     }
 
     #[tokio::test(start_paused = true)]

@@ -93,12 +93,14 @@ impl RetryPolicy {
 
     /// A random wait in `0..=backoff_ceiling(retry)` ("full jitter").
     pub fn backoff(&self, retry: u32) -> Duration {
-        self.backoff_ceiling(retry).mul_f64(rand::random::<f64>())
+        jitter(self.backoff_ceiling(retry), rand::random::<f64>())
     }
 
     /// The wait before retry number `retry`, given the service's `Retry-After`:
     /// `Retry-After` when the service sent one (it knows best), the jittered backoff
-    /// otherwise. `None` when `Retry-After` is longer than this policy waits.
+    /// otherwise. `None` when `Retry-After` is longer than this policy waits, so a
+    /// wait is never longer than `max_retry_after` or `max_delay`, whatever the
+    /// service said.
     pub(crate) fn wait(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
         match retry_after {
             Some(after) if after > self.max_retry_after => None,
@@ -108,6 +110,15 @@ impl RetryPolicy {
     }
 }
 
+/// `ceiling * fraction` (`fraction` in `0..1`), never above `ceiling`. `mul_f64` would
+/// panic when the product rounds above `Duration::MAX` (a `max_delay` of
+/// `Duration::MAX`).
+fn jitter(ceiling: Duration, fraction: f64) -> Duration {
+    Duration::try_from_secs_f64(ceiling.as_secs_f64() * fraction.clamp(0.0, 1.0))
+        .unwrap_or(ceiling)
+        .min(ceiling)
+}
+
 /// Whether an answer with this status may be worth sending again.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
@@ -115,18 +126,27 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
         || status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED
 }
 
-/// The wait `Retry-After` asks for: delta-seconds or an HTTP date (relative to `now`).
+/// The wait `Retry-After` asks for, relative to `now`: delta-seconds (`120`) or an
+/// HTTP-date in any of its three forms (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850,
+/// asctime). A date in the past is no wait; a number too large to represent is
+/// [`Duration::MAX`]; anything else (negative, fractional, garbage) is `None`.
+///
+/// The value is the service's word, unchecked: [`RetryPolicy`] waits it out only up to
+/// its `max_retry_after`.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers
         .get(http::header::RETRY_AFTER)?
         .to_str()
         .ok()?
         .trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(
+            value
+                .parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs),
+        );
     }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let then = SystemTime::from(date);
+    let then = httpdate::parse_http_date(value).ok()?;
     Some(then.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
@@ -180,6 +200,64 @@ mod tests {
         assert_eq!(retry_after(&headers, later), Some(Duration::ZERO));
         headers.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&headers, now), None);
+    }
+
+    /// Issue 11: `u64::MAX`, numbers beyond it, negative and fractional values, and
+    /// the RFC 850 and asctime forms of HTTP-date.
+    #[test]
+    fn retry_after_reads_odd_values_without_panicking() {
+        let read = |value: &str, now: SystemTime| {
+            let mut headers = HeaderMap::new();
+            headers.insert("retry-after", value.parse().unwrap());
+            retry_after(&headers, now)
+        };
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_747);
+        assert_eq!(
+            read("18446744073709551615", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(read("99999999999999999999999", now), Some(Duration::MAX));
+        for garbage in ["-1", "+5", "1.5", "", "0x10", "Sun, 06 Nov 1994"] {
+            assert_eq!(read(garbage, now), None, "{garbage:?}");
+        }
+        assert_eq!(
+            read("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            read("Sun Nov  6 08:49:37 1994", now),
+            Some(Duration::from_secs(30))
+        );
+        let far = read("Fri, 31 Dec 9999 23:59:59 GMT", SystemTime::now()).unwrap();
+        assert!(far > Duration::from_secs(7000 * 365 * 86_400));
+    }
+
+    /// Issue 11: whatever the service says, no wait exceeds the policy's limits, and
+    /// a huge `max_delay` cannot make the jitter overflow.
+    #[test]
+    fn waits_never_exceed_the_policy() {
+        let policy = RetryPolicy::default();
+        for after in [Duration::from_secs(3600), Duration::MAX] {
+            assert_eq!(policy.wait(0, Some(after)), None);
+        }
+        assert_eq!(
+            policy.wait(0, Some(Duration::from_secs(120))),
+            Some(Duration::from_secs(120))
+        );
+        let unbounded = RetryPolicy::default()
+            .base_delay(Duration::MAX)
+            .max_delay(Duration::MAX);
+        for retry in [0, 1, 40] {
+            assert!(unbounded.backoff(retry) <= Duration::MAX);
+        }
+        // `Duration::MAX.mul_f64(1.0)` panics: the f64 rounds above `Duration::MAX`.
+        assert_eq!(jitter(Duration::MAX, 1.0), Duration::MAX);
+        assert!(jitter(Duration::MAX, 0.999_999_999_999) < Duration::MAX);
+        assert_eq!(jitter(Duration::from_secs(10), 0.5), Duration::from_secs(5));
+        assert_eq!(
+            jitter(Duration::from_secs(10), f64::NAN),
+            Duration::from_secs(10)
+        );
     }
 
     #[test]
