@@ -64,10 +64,10 @@ struct Advance {
 
 async fn advance_clock(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<Advance>(&body) {
-        Ok(advance) => {
-            state.clock.advance(Duration::from_secs(advance.seconds));
-            plain(StatusCode::OK, &crate::clock::iso(state.clock.now()))
-        }
+        Ok(advance) => match state.clock.advance(Duration::from_secs(advance.seconds)) {
+            Ok(()) => plain(StatusCode::OK, &crate::clock::iso(state.clock.now())),
+            Err(too_far) => plain(StatusCode::BAD_REQUEST, &too_far.to_string()),
+        },
         Err(error) => plain(
             StatusCode::BAD_REQUEST,
             &format!("the body must be JSON like {{\"seconds\": 3600}}: {error}"),

@@ -99,6 +99,9 @@ pub enum EmulatorError {
     /// The fault settings are invalid.
     #[error("invalid faults: {0}")]
     Faults(String),
+    /// The clock cannot be moved that far.
+    #[error("{0}")]
+    Clock(String),
     /// A file could not be read or written.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -347,9 +350,13 @@ impl RunningEmulator {
             .clone()
     }
 
-    /// Moves the emulator's clock forward (tokens expire, jobs age) without sleeping.
-    pub fn advance_clock(&self, by: Duration) {
-        self.state.clock.advance(by);
+    /// Moves the emulator's clock forward (tokens expire, jobs age) without sleeping;
+    /// refused beyond 100 years ahead of the wall clock in total.
+    pub fn advance_clock(&self, by: Duration) -> Result<(), EmulatorError> {
+        self.state
+            .clock
+            .advance(by)
+            .map_err(|too_far| EmulatorError::Clock(too_far.to_string()))
     }
 
     /// Stops accepting connections and waits for in-flight requests to finish.
