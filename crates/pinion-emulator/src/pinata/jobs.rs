@@ -3,8 +3,11 @@
 //! A job is queued as `prechecking`. Every read of `pinJobs` or `pinList` moves each
 //! job one step, deterministically: `prechecking` → `retrieving` when the emulator
 //! has the CID's content (it was uploaded to any service) or `searching` when not;
-//! `searching` stays until the content appears; `retrieving` → pinned (the job leaves
-//! `pinJobs` and a row appears in `pinList`). Tests and users force any state with
+//! `searching` stays until the content appears, or becomes `expired` once the job is
+//! [`EXPIRES_AFTER_HOURS`] old by the emulator's clock (`POST /_emulator/clock/advance`
+//! ages jobs); `retrieving` → pinned (the job leaves `pinJobs` and a row appears in
+//! `pinList`). Jobs that ended in a failure stay listed but no longer count against
+//! the queue limit. Tests and users force any state with
 //! `POST /_emulator/pinata/jobs/{id}` and a body `{"status": "<status>"}`, where the
 //! status is one of the job statuses or `pinned`.
 
@@ -40,8 +43,15 @@ pub(crate) const STATUSES: [&str; 9] = [
     "backfilled",
 ];
 
-/// Most jobs an account may have queued.
+/// The statuses of a job still in the queue; every other status is a final failure.
+const IN_QUEUE: [&str; 3] = ["prechecking", "searching", "retrieving"];
+
+/// Most jobs an account may have in the queue (still in one of [`IN_QUEUE`]).
 const MAX_QUEUED: usize = 250;
+
+/// How long a job searches for content it cannot find before it ends as `expired`
+/// ("not found after about a day", reference §2.5).
+pub(crate) const EXPIRES_AFTER_HOURS: i64 = 24;
 
 /// Most `hostNodes` one job may name.
 const MAX_HOST_NODES: usize = 5;
@@ -130,7 +140,14 @@ pub(crate) async fn pin_by_hash(
     };
     let now = state.clock.now();
     let result = state.write(|tx| {
-        if tx.data().pinata.jobs.len() >= MAX_QUEUED {
+        let queued = tx
+            .data()
+            .pinata
+            .jobs
+            .values()
+            .filter(|job| IN_QUEUE.contains(&job.status.as_str()))
+            .count();
+        if queued >= MAX_QUEUED {
             return Err(());
         }
         let job = JobRow {
@@ -194,9 +211,13 @@ pub(crate) fn advance_all(state: &AppState) -> Result<(), crate::EmulatorError> 
         let jobs: Vec<JobRow> = tx.data().pinata.jobs.values().cloned().collect();
         for job in jobs {
             let known = tx.data().objects.contains_key(&job.cid);
+            let expired = now - job.date_queued >= chrono::Duration::hours(EXPIRES_AFTER_HOURS);
             match job.status.as_str() {
                 "prechecking" | "searching" if known => {
                     tx.update::<JobRow>(&job.id, |row| row.status = "retrieving".into());
+                }
+                "prechecking" | "searching" if expired => {
+                    tx.update::<JobRow>(&job.id, |row| row.status = "expired".into());
                 }
                 "prechecking" => {
                     tx.update::<JobRow>(&job.id, |row| row.status = "searching".into());
