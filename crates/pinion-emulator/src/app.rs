@@ -15,16 +15,16 @@ use crate::{control, gateway, limits, pinata, submarine, w3ipfs, wire};
 /// The router of every service, before the edge middleware.
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
-        .nest("/pinata", pinata::router().fallback(not_found_pinata))
+        .nest("/pinata", pinata::router(&state).fallback(not_found_pinata))
         .nest(
             "/submarine",
-            submarine::router().fallback(not_found_submarine),
+            submarine::router(&state).fallback(not_found_submarine),
         )
-        .nest("/w3ipfs", w3ipfs::router().fallback(not_found_w3ipfs))
+        .nest("/w3ipfs", w3ipfs::router(&state).fallback(not_found_w3ipfs))
         .nest("/gateway", gateway::router())
         .nest("/_emulator", control::router())
         .fallback(not_found)
-        // Uploads are streamed to disk; their size is not limited by buffering.
+        // Each service's guard limits the bodies it reads whole; uploads stream to disk.
         .layer(DefaultBodyLimit::disable())
         .with_state(state)
 }

@@ -38,6 +38,7 @@ mod control;
 mod credentials;
 mod faults;
 mod gateway;
+mod guard;
 mod jwt;
 mod limits;
 mod pinata;
