@@ -372,7 +372,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_single_file_is_itself() {
-        let blobs = BlobStore::temporary().unwrap();
+        let blobs = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let file = ingest(&blobs, b"hello world\n").await;
         let out = assemble(
             vec![("hello.txt".into(), file)],
@@ -405,7 +405,7 @@ mod tests {
 
     #[tokio::test]
     async fn files_under_one_directory_make_that_directory() {
-        let blobs = BlobStore::temporary().unwrap();
+        let blobs = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let files = vec![
             (
                 "site/index.html".to_owned(),
@@ -446,7 +446,7 @@ mod tests {
 
     #[tokio::test]
     async fn unrelated_files_need_wrapping() {
-        let blobs = BlobStore::temporary().unwrap();
+        let blobs = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let files = vec![
             ("a.txt".to_owned(), ingest(&blobs, b"a").await),
             ("b.txt".to_owned(), ingest(&blobs, b"b").await),
@@ -466,7 +466,7 @@ mod tests {
 
     #[tokio::test]
     async fn dot_dot_is_refused() {
-        let blobs = BlobStore::temporary().unwrap();
+        let blobs = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let files = vec![("d/../x".to_owned(), ingest(&blobs, b"a").await)];
         assert!(matches!(
             assemble(files, CidVersion::V0, false, &blobs),

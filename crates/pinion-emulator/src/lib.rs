@@ -47,6 +47,7 @@ mod service;
 mod state;
 mod store;
 mod submarine;
+mod temp_dirs;
 mod w3ipfs;
 pub mod wire;
 
@@ -119,6 +120,7 @@ impl Emulator {
         EmulatorBuilder {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             state_dir: None,
+            temp_dir: None,
             rate_limit: None,
             faults: Faults::default(),
         }
@@ -130,6 +132,7 @@ impl Emulator {
 pub struct EmulatorBuilder {
     addr: SocketAddr,
     state_dir: Option<PathBuf>,
+    temp_dir: Option<PathBuf>,
     rate_limit: Option<u32>,
     faults: Faults,
 }
@@ -150,6 +153,15 @@ impl EmulatorBuilder {
     /// Keeps keys, pins and content in `dir` across restarts (created if missing).
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Where an emulator without a state directory keeps uploads while it runs (default:
+    /// the system's temp directory). It makes a `pinion-emulator-*` directory there,
+    /// removed when the emulator stops or is dropped; at start-up it also removes those
+    /// of emulators killed before they could (`kill -9`).
+    pub fn temp_dir(mut self, parent: impl Into<PathBuf>) -> Self {
+        self.temp_dir = Some(parent.into());
         self
     }
 
@@ -211,7 +223,10 @@ impl EmulatorBuilder {
         self.faults.validate().map_err(EmulatorError::Faults)?;
         let (store, blobs) = match &self.state_dir {
             Some(dir) => open_state_dir(dir)?,
-            None => (Store::memory(), BlobStore::temporary()?),
+            None => {
+                let parent = self.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
+                (Store::memory(), BlobStore::temporary_in(&parent)?)
+            }
         };
         let mut data = Data::default();
         state::load_table::<Meta>(&store, &mut data)?;
@@ -297,8 +312,8 @@ fn provision(state: &AppState) -> Result<(), EmulatorError> {
     })
 }
 
-/// A running emulator. Dropping it stops the server too; [`shutdown`](Self::shutdown)
-/// waits for in-flight requests.
+/// A running emulator. Dropping it stops the server too and removes its temporary
+/// directory; [`shutdown`](Self::shutdown) waits for in-flight requests first.
 #[derive(Debug)]
 pub struct RunningEmulator {
     addr: SocketAddr,
@@ -368,6 +383,26 @@ impl RunningEmulator {
         let _ = (&mut self.server).await;
     }
 
+    /// Serves until `signal` completes, then shuts down gracefully like
+    /// [`shutdown`](Self::shutdown); returns early if the server fails.
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> Result<(), EmulatorError> {
+        tokio::select! {
+            joined = &mut self.server => {
+                self.stop = None;
+                return match joined {
+                    Ok(result) => result.map_err(EmulatorError::Io),
+                    Err(join) => Err(EmulatorError::Io(std::io::Error::other(join))),
+                };
+            }
+            () = signal => {}
+        }
+        self.shutdown().await;
+        Ok(())
+    }
+
     /// Serves until the server fails (it does not stop on its own).
     pub async fn wait(mut self) -> Result<(), EmulatorError> {
         match (&mut self.server).await {
@@ -382,5 +417,7 @@ impl Drop for RunningEmulator {
         if self.stop.is_some() {
             self.server.abort();
         }
+        // Now, not when the last connection task lets go of the state.
+        self.state.blobs.discard_temporary();
     }
 }
