@@ -187,7 +187,7 @@ fn complete(tx: &mut Tx<'_>, job: &JobRow, now: DateTime<Utc>) {
     if active_pin(tx.data(), &job.cid).is_some() {
         return;
     }
-    let object = tx.data().objects.get(&job.cid).cloned();
+    let object = content::published(tx.data(), &job.cid).cloned();
     tx.put(PinRow {
         id: crate::secrets::uuid(),
         cid: job.cid.clone(),
@@ -210,7 +210,7 @@ pub(crate) fn advance_all(state: &AppState) -> Result<(), crate::EmulatorError> 
     state.write(|tx| {
         let jobs: Vec<JobRow> = tx.data().pinata.jobs.values().cloned().collect();
         for job in jobs {
-            let known = tx.data().objects.contains_key(&job.cid);
+            let known = content::published(tx.data(), &job.cid).is_some();
             let expired = now - job.date_queued >= chrono::Duration::hours(EXPIRES_AFTER_HOURS);
             match job.status.as_str() {
                 "prechecking" | "searching" if known => {

@@ -202,7 +202,7 @@ fn store_item(state: &AppState, upload: Upload) -> Result<(ContentRow, bool), Re
     let now = state.clock.now();
     state
         .write(|tx| {
-            content::store(tx, &assembled);
+            content::store_private(tx, &assembled);
             if let Some(existing) = tx
                 .data()
                 .submarine
@@ -225,6 +225,7 @@ fn store_item(state: &AppState, upload: Upload) -> Result<(ContentRow, bool), Re
                 files,
             };
             if upload.public {
+                content::publish(tx, &row.cid);
                 content::add_public_pin(tx, &row.cid);
             }
             tx.put(row.clone());
@@ -661,6 +662,7 @@ pub(crate) async fn update(
         let before = tx.data().submarine.content.get(&id).cloned()?;
         if let Some(public) = request.pin_to_ipfs {
             if public && !before.pin_to_ipfs {
+                content::publish(tx, &before.cid);
                 content::add_public_pin(tx, &before.cid);
             } else if !public && before.pin_to_ipfs {
                 content::remove_public_pin(tx, &before.cid);
