@@ -11,12 +11,12 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use futures::StreamExt;
 
-use crate::service::ServiceKind;
+use crate::service::{Refusal, ServiceKind};
 use crate::state::AppState;
 use crate::{pinata, submarine, w3ipfs};
 
@@ -62,9 +62,8 @@ pub(crate) async fn json_body(
     next: Next,
 ) -> Response {
     let too_large = || {
-        service.error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+        service.refuse(
+            Refusal::PayloadTooLarge,
             &format!("the request body must be at most {limit} bytes"),
         )
     };
@@ -83,9 +82,8 @@ pub(crate) async fn json_body(
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(error) => {
-                return service.error(
-                    StatusCode::BAD_REQUEST,
-                    "INVALID_REQUEST",
+                return service.refuse(
+                    Refusal::UnreadableBody,
                     &format!("the request body could not be read: {error}"),
                 );
             }

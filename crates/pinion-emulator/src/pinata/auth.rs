@@ -1,16 +1,16 @@
 //! Pinata authentication: API keys (key + secret + JWT), their permissions and
 //! `maxUses`, and the check every route runs first.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pinion_scopes::Requirement;
 use pinion_scopes::pinata::{PinataFlag, PinataPermissions};
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use crate::jwt;
 use crate::secrets;
-use crate::service::pinata_error;
 use crate::state::{AppState, Table, Tx};
 use crate::store::Record;
 
@@ -120,7 +120,8 @@ pub(crate) struct Identity {
     by_jwt: bool,
 }
 
-const INVALID: (&str, &str) = ("INVALID_CREDENTIALS", "Invalid/expired credentials");
+/// The details of a refusal for invalid credentials, as observed.
+const INVALID: &str = "Invalid/expired credentials";
 
 /// Why a known key may not run an operation.
 enum Refused {
@@ -166,26 +167,14 @@ pub(crate) fn authorize(
         Ok(Ok(())) => Ok(Caller {
             by_jwt: identity.by_jwt,
         }),
-        Ok(Err(Refused::Revoked)) => {
-            Err(pinata_error(StatusCode::UNAUTHORIZED, INVALID.0, INVALID.1))
-        }
-        Ok(Err(Refused::Permission(needed))) => Err(pinata_error(
-            StatusCode::FORBIDDEN,
-            "NO_PERMISSIONS",
-            &format!(
-                "This key does not have the required permissions associated with it: {operation_id} needs {needed}"
-            ),
-        )),
-        Ok(Err(Refused::Exhausted)) => Err(pinata_error(
-            StatusCode::FORBIDDEN,
-            "NO_PERMISSIONS",
-            "This key has reached its maximum number of uses (maxUses)",
-        )),
-        Err(error) => Err(pinata_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_SERVER_ERROR",
-            &error.to_string(),
-        )),
+        Ok(Err(Refused::Revoked)) => Err(Reason::InvalidCredentials.error(INVALID)),
+        Ok(Err(Refused::Permission(needed))) => Err(Reason::NoPermissions.error(format!(
+            "This key does not have the required permissions associated with it: \
+             {operation_id} needs {needed}"
+        ))),
+        Ok(Err(Refused::Exhausted)) => Err(Reason::NoPermissions
+            .error("This key has reached its maximum number of uses (maxUses)")),
+        Err(error) => Err(Reason::InternalServerError.error(error.to_string())),
     }
 }
 
@@ -197,7 +186,7 @@ fn flag_name(flag: PinataFlag) -> &'static str {
 /// use: what the edge checks before it reads a request's body.
 pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Identity, Response> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let invalid = || pinata_error(StatusCode::UNAUTHORIZED, INVALID.0, INVALID.1);
+    let invalid = || Reason::InvalidCredentials.error(INVALID);
     if let Some(authorization) = header("authorization") {
         let token = authorization
             .strip_prefix("Bearer ")
@@ -237,11 +226,8 @@ pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Iden
                 by_jwt: false,
             })
         }
-        _ => Err(pinata_error(
-            StatusCode::BAD_REQUEST,
-            "KEYS_MUST_BE_STRINGS",
-            "pinata_api_key and pinata_secret_api_key must both be strings",
-        )),
+        _ => Err(Reason::KeysMustBeStrings
+            .error("pinata_api_key and pinata_secret_api_key must both be strings")),
     }
 }
 

@@ -22,8 +22,9 @@ use pinion_api::pinata::types as wire;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::Reason;
 use super::authorize;
-use super::common::{bad_request, internal, not_found, ok_json, parse_json};
+use super::common::{internal, ok_json, parse_json};
 use super::pins::{PinRow, active_pin, keyvalues_of};
 use crate::content;
 use crate::service::plain;
@@ -99,10 +100,7 @@ pub(crate) async fn pin_by_hash(
     let cid = match pinion_cid::Cid::parse(&request.hash_to_pin) {
         Ok(cid) => cid.to_string(),
         Err(error) => {
-            return bad_request(
-                "INVALID_CID",
-                format!("hashToPin is not a valid CID: {error}"),
-            );
+            return Reason::InvalidCid.error(format!("hashToPin is not a valid CID: {error}"));
         }
     };
     let options = request.pinata_options.unwrap_or(wire::PinByHashOptions {
@@ -111,25 +109,19 @@ pub(crate) async fn pin_by_hash(
         host_nodes: Vec::new(),
     });
     if options.host_nodes.len() > MAX_HOST_NODES {
-        return bad_request(
-            "bad_host_node",
-            format!(
-                "at most {MAX_HOST_NODES} hostNodes may be given, not {}",
-                options.host_nodes.len()
-            ),
-        );
+        return Reason::BadHostNode.error(format!(
+            "at most {MAX_HOST_NODES} hostNodes may be given, not {}",
+            options.host_nodes.len()
+        ));
     }
     if let Some(bad) = options
         .host_nodes
         .iter()
         .find(|node| !node.starts_with('/'))
     {
-        return bad_request(
-            "bad_host_node",
-            format!(
-                "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {bad:?}"
-            ),
-        );
+        return Reason::BadHostNode.error(format!(
+            "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {bad:?}"
+        ));
     }
     let (name, keyvalues) = match request.pinata_metadata {
         Some(metadata) => match keyvalues_of(&metadata.keyvalues) {
@@ -172,11 +164,8 @@ pub(crate) async fn pin_by_hash(
             status: job.status,
             updated: None,
         }),
-        Ok(Err(())) => crate::service::pinata_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TOO_MANY_PIN_JOBS",
-            "250 pin-by-CID jobs are already queued; wait for some to finish",
-        ),
+        Ok(Err(())) => Reason::TooManyPinJobs
+            .error("250 pin-by-CID jobs are already queued; wait for some to finish"),
         Err(error) => internal(error),
     }
 }
@@ -249,21 +238,16 @@ pub(crate) async fn list_jobs(
                 "ASC" => ascending = true,
                 "DESC" => ascending = false,
                 other => {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!("sort must be ASC or DESC, not {other:?}"),
-                    );
+                    return Reason::InvalidQuery
+                        .error(format!("sort must be ASC or DESC, not {other:?}"));
                 }
             },
             "status" => {
                 if !STATUSES.contains(&value.as_ref()) {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!(
-                            "status must be one of {}, not {value:?}",
-                            STATUSES.join(", ")
-                        ),
-                    );
+                    return Reason::InvalidQuery.error(format!(
+                        "status must be one of {}, not {value:?}",
+                        STATUSES.join(", ")
+                    ));
                 }
                 status = Some(value.into_owned());
             }
@@ -271,19 +255,16 @@ pub(crate) async fn list_jobs(
             "limit" => match value.parse::<usize>() {
                 Ok(n) if (1..=1000).contains(&n) => limit = n,
                 _ => {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!("limit must be between 1 and 1000, not {value:?}"),
-                    );
+                    return Reason::InvalidQuery
+                        .error(format!("limit must be between 1 and 1000, not {value:?}"));
                 }
             },
             "offset" => match value.parse::<usize>() {
                 Ok(n) => offset = n,
                 Err(_) => {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!("offset must be a non-negative integer, not {value:?}"),
-                    );
+                    return Reason::InvalidQuery.error(format!(
+                        "offset must be a non-negative integer, not {value:?}"
+                    ));
                 }
             },
             _ => {}
@@ -370,7 +351,10 @@ pub(crate) async fn drive_job(
     });
     match result {
         Ok(Some(())) => plain(StatusCode::OK, &drive.status),
-        Ok(None) => not_found(format!("there is no queued job with id {id}")),
+        Ok(None) => plain(
+            StatusCode::NOT_FOUND,
+            &format!("there is no queued job with id {id}"),
+        ),
         Err(error) => internal(error),
     }
 }

@@ -8,6 +8,7 @@ mod jobs;
 mod keys;
 mod pins;
 mod query;
+mod reasons;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,7 @@ use pinion_scopes::pinata::PinataPermissions;
 pub(crate) use auth::{Caller, PinataKey, authenticate, authorize, constant_time_eq, create_key};
 pub(crate) use common::parse_time;
 pub(crate) use query::{KeyValueFilter, parse_keyvalue_filters};
+pub(crate) use reasons::Reason;
 
 use crate::guard;
 use crate::service::ServiceKind;

@@ -3,9 +3,11 @@
 
 mod auth;
 mod content;
+mod reasons;
 mod token;
 
 pub(crate) use content::ContentRow;
+pub(crate) use reasons::Reason;
 pub(crate) use token::AccessClaims;
 
 use std::collections::BTreeMap;

@@ -1,16 +1,16 @@
 //! W3IPFS authentication: API key pairs with scopes, and the account's session JWT
 //! (which acts for the user, like an admin key).
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pinion_scopes::w3ipfs::W3ipfsScopes;
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use crate::jwt::{self, JwtError};
 use crate::pinata::constant_time_eq;
 use crate::secrets;
-use crate::service::w3ipfs_error;
 use crate::state::{AppState, Table, Tx};
 use crate::store::Record;
 
@@ -98,7 +98,7 @@ pub(crate) enum Caller {
 }
 
 fn unauthorized(message: &str) -> Response {
-    w3ipfs_error(StatusCode::UNAUTHORIZED, message)
+    Reason::InvalidCredentials.error(message)
 }
 
 /// Authenticates the request and checks it may run `operation_id` (an operationId of
@@ -116,10 +116,10 @@ pub(crate) fn authorize(
     match authenticate(state, headers)? {
         Credential::Session => Ok(Caller::Session),
         Credential::Key(scopes) if scopes.satisfies(requirement) => Ok(Caller::Key),
-        Credential::Key(_) => Err(w3ipfs_error(
-            StatusCode::FORBIDDEN,
-            &format!("This API key does not have the scope needed for {operation_id}"),
-        )),
+        Credential::Key(_) => Err(Reason::MissingScope.error(format!(
+            "{} for {operation_id}",
+            Reason::MissingScope.text()
+        ))),
     }
 }
 
@@ -146,7 +146,7 @@ pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Cred
                     .filter(|key| constant_time_eq(&key.secret_key, secret))
                     .map(|key| Credential::Key(key.scopes.clone()))
             })
-            .ok_or_else(|| unauthorized("Invalid API key or secret key"));
+            .ok_or_else(|| Reason::InvalidCredentials.answer());
     }
     if let Some(authorization) = header("authorization") {
         let token = authorization
@@ -170,5 +170,5 @@ pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Cred
         }
         return Ok(Credential::Session);
     }
-    Err(unauthorized("You are not logged in"))
+    Err(Reason::NotLoggedIn.answer())
 }

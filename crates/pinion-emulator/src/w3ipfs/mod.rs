@@ -7,6 +7,7 @@ mod common;
 mod keys;
 mod nft;
 mod pins;
+mod reasons;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +23,7 @@ use pinion_scopes::w3ipfs::W3ipfsScopes;
 pub(crate) use auth::{
     DEFAULT_KEY_NAME, W3ipfsKey, authenticate, authorize, create_key, session_token,
 };
+pub(crate) use reasons::Reason;
 
 use crate::guard;
 use crate::service::ServiceKind;
