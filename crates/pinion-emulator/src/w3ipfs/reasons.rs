@@ -57,7 +57,7 @@ impl Reason {
             Reason::InvalidCredentials => "Invalid API key or secret key",
             Reason::MissingScope => "This API key does not have the scope needed",
             Reason::RecordNotFound => "record not found",
-            Reason::RouteNotFound => "404 page not found",
+            Reason::RouteNotFound => "no such route",
             Reason::BadRequest => "Invalid request",
             Reason::PayloadTooLarge => "request body too large",
             Reason::RateLimited => "Too many requests",
