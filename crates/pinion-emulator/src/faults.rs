@@ -42,8 +42,19 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// Refuses rates outside `0..=1` or error rates adding up to more than 1.
+    /// The longest latency that can be injected: beyond it every request would hang.
+    pub const MAX_LATENCY: Duration = Duration::from_secs(600);
+
+    /// Refuses rates outside `0..=1`, error rates adding up to more than 1, and a
+    /// latency over [`MAX_LATENCY`](Self::MAX_LATENCY).
     pub fn validate(&self) -> Result<(), String> {
+        if self.latency > Self::MAX_LATENCY {
+            return Err(format!(
+                "latency_ms must be at most {} (10 minutes), not {}",
+                Self::MAX_LATENCY.as_millis(),
+                self.latency.as_millis()
+            ));
+        }
         for (name, rate) in [
             ("error_rate_429", self.error_rate_429),
             ("error_rate_500", self.error_rate_500),

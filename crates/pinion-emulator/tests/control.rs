@@ -93,6 +93,8 @@ async fn faults_with_hostile_values_are_refused() {
         r#"{"error_rate_503": 1e400}"#,
         r#"{"error_rate_429": 0.6, "error_rate_500": 0.6}"#,
         r#"{"latency_ms": -1}"#,
+        r#"{"latency_ms": 600001}"#,
+        r#"{"latency_ms": 18446744073709551615}"#,
         r#"{"latency_ms": 1.5}"#,
         r#"{"latency_ms": "100"}"#,
         r#"{"unknown": 1}"#,
