@@ -257,3 +257,17 @@ fn a_start_after_kill_9_removes_the_killed_emulators_directory() {
     assert!(second.terminate().success());
     assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
 }
+
+#[test]
+fn benchmarks_stopping_their_emulator_leave_no_temporary_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("creds.json");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pinion-emulator"));
+    command
+        .args(["--credentials-out", out.to_str().unwrap()])
+        .env("TMPDIR", tmp.path());
+    let emulator = pinion_testkit::process::EmulatorProcess::start(command, &out);
+    assert_eq!(emulator_dirs(tmp.path()).len(), 1);
+    drop(emulator);
+    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+}
