@@ -44,6 +44,7 @@ mod limits;
 mod pinata;
 mod secrets;
 mod service;
+mod signals;
 mod state;
 mod store;
 mod submarine;
@@ -69,6 +70,7 @@ pub use credentials::{
     W3ipfsAdmin,
 };
 pub use faults::Faults;
+pub use signals::stop_requested;
 
 use crate::blobs::BlobStore;
 use crate::limits::RateLimiter;

@@ -93,34 +93,9 @@ async fn main() -> anyhow::Result<()> {
     print_summary(emulator.origin(), credentials, !args.quiet_credentials)?;
 
     emulator
-        .run_until(stop_requested())
+        .run_until(pinion_emulator::stop_requested())
         .await
         .context("serving")
-}
-
-/// Completes on SIGINT (Ctrl-C) or SIGTERM (`kill`, service managers, CI runners): both
-/// stop the emulator gracefully, so its temporary directory is removed.
-async fn stop_requested() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; stop with Ctrl-C");
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::Result<()> {
