@@ -66,9 +66,8 @@ pub async fn emulator(global: &Global, args: EmulatorArgs) -> Result<()> {
             )
         },
     );
-    tokio::select! {
-        result = emulator.wait() => result.context("serving")?,
-        _ = tokio::signal::ctrl_c() => {}
-    }
-    Ok(())
+    emulator
+        .run_until(pinion_emulator::stop_requested())
+        .await
+        .context("serving")
 }

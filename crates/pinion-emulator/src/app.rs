@@ -8,23 +8,23 @@ use axum::middleware::Next;
 use axum::response::Response;
 use rand::RngExt;
 
-use crate::service::{ServiceKind, plain};
+use crate::service::{Refusal, ServiceKind, plain};
 use crate::state::AppState;
 use crate::{control, gateway, limits, pinata, submarine, w3ipfs, wire};
 
 /// The router of every service, before the edge middleware.
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
-        .nest("/pinata", pinata::router().fallback(not_found_pinata))
+        .nest("/pinata", pinata::router(&state).fallback(not_found_pinata))
         .nest(
             "/submarine",
-            submarine::router().fallback(not_found_submarine),
+            submarine::router(&state).fallback(not_found_submarine),
         )
-        .nest("/w3ipfs", w3ipfs::router().fallback(not_found_w3ipfs))
+        .nest("/w3ipfs", w3ipfs::router(&state).fallback(not_found_w3ipfs))
         .nest("/gateway", gateway::router())
         .nest("/_emulator", control::router())
         .fallback(not_found)
-        // Uploads are streamed to disk; their size is not limited by buffering.
+        // Each service's guard limits the bodies it reads whole; uploads stream to disk.
         .layer(DefaultBodyLimit::disable())
         .with_state(state)
 }
@@ -40,9 +40,8 @@ async fn not_found_w3ipfs(request: Request) -> Response {
 }
 
 fn unknown_route(service: ServiceKind, request: &Request) -> Response {
-    service.error(
-        StatusCode::NOT_FOUND,
-        "NOT_FOUND",
+    service.refuse(
+        Refusal::RouteNotFound,
         &format!(
             "Cannot {} {}",
             request.method(),
@@ -94,9 +93,8 @@ pub(crate) async fn edge(
         state.clock.unix_seconds(),
     );
     if decision.retry_after.is_some() {
-        let mut response = service.error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "RATE_LIMITED",
+        let mut response = service.refuse(
+            Refusal::RateLimited,
             "Too many requests: wait for Retry-After seconds before trying again",
         );
         decision.apply(response.headers_mut());

@@ -17,6 +17,8 @@ use futures::{Stream, StreamExt};
 use pinion_cid::{CidVersion, FileHasher, FileSummary};
 use tokio::io::AsyncWriteExt;
 
+use crate::temp_dirs::TempDir;
+
 /// Files up to this size are held in memory until kept.
 const SMALL_BLOB: usize = 64 * 1024;
 /// The most bytes all uploads in flight may hold in memory together.
@@ -102,21 +104,28 @@ pub(crate) struct BlobStore {
     durable: bool,
     /// Bytes of small uploads held in memory now (at most [`MEMORY_BUDGET`]).
     in_memory: Arc<AtomicU64>,
-    _temp: Option<tempfile::TempDir>,
+    /// The directory itself when it is temporary.
+    temporary: Option<TempDir>,
 }
 
 impl BlobStore {
-    /// Blobs in a temporary directory removed when the emulator stops.
-    pub(crate) fn temporary() -> io::Result<Self> {
-        let temp = tempfile::Builder::new()
-            .prefix("pinion-emulator-")
-            .tempdir()?;
+    /// Blobs in a new temporary directory in `parent`, removed when the emulator stops
+    /// (see [`temp_dirs`](crate::temp_dirs)).
+    pub(crate) fn temporary_in(parent: &Path) -> io::Result<Self> {
+        let temp = TempDir::create_in(parent)?;
         Ok(BlobStore {
             dir: temp.path().to_owned(),
             durable: false,
             in_memory: Arc::default(),
-            _temp: Some(temp),
+            temporary: Some(temp),
         })
+    }
+
+    /// Removes the blobs now when they are temporary (the emulator is stopping).
+    pub(crate) fn discard_temporary(&self) {
+        if let Some(temp) = &self.temporary {
+            temp.remove();
+        }
     }
 
     /// Blobs kept in `dir`, synced to disk before they are recorded.
@@ -126,7 +135,7 @@ impl BlobStore {
             dir: dir.to_owned(),
             durable: true,
             in_memory: Arc::default(),
-            _temp: None,
+            temporary: None,
         })
     }
 
@@ -241,7 +250,7 @@ mod tests {
 
     #[tokio::test]
     async fn ingest_hashes_both_versions_and_keeps_by_content() {
-        let store = BlobStore::temporary().unwrap();
+        let store = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let pieces: Vec<Result<Bytes, std::convert::Infallible>> = vec![
             Ok(Bytes::from_static(b"hello ")),
             Ok(Bytes::from_static(b"world\n")),
@@ -268,7 +277,7 @@ mod tests {
 
     #[tokio::test]
     async fn large_files_spill_to_disk_and_the_memory_budget_is_given_back() {
-        let store = BlobStore::temporary().unwrap();
+        let store = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let big = vec![7u8; SMALL_BLOB + 1];
         let pieces: Vec<Result<Bytes, std::convert::Infallible>> = big
             .chunks(10_000)
@@ -302,7 +311,7 @@ mod tests {
 
     #[tokio::test]
     async fn interrupted_body_is_an_error() {
-        let store = BlobStore::temporary().unwrap();
+        let store = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let pieces: Vec<Result<Bytes, &str>> = vec![Ok(Bytes::from_static(b"x")), Err("reset")];
         let error = store
             .ingest(futures::stream::iter(pieces))

@@ -40,9 +40,17 @@ pub(crate) struct StoredObject {
     pub(crate) byte_len: u64,
     pub(crate) kind: ObjectKind,
     /// How many public pins (Pinata or W3IPFS pins, public Submarine content) hold this
-    /// CID as their root. The gateway serves an object without a token only while > 0.
+    /// CID as their root. The gateway serves a published object without a token only
+    /// while > 0.
     #[serde(default)]
     pub(crate) public_pins: u32,
+    /// Whether the bytes were ever published on the IPFS network (uploaded as a public
+    /// pin, or Submarine content made public). Only published content can be found by
+    /// pin-by-CID or served without a token: bytes held only as private Submarine content
+    /// are, for everyone else, as unknown as bytes never uploaded. `None` in rows stored
+    /// before the emulator tracked it: taken as published while a public pin holds them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) published: Option<bool>,
 }
 
 impl Record for StoredObject {
@@ -61,25 +69,63 @@ impl StoredObject {
         }
     }
 
+    /// Whether the bytes were ever published (see [`published`](Self::published)).
+    pub(crate) fn is_published(&self) -> bool {
+        self.published.unwrap_or(self.public_pins > 0)
+    }
+
     /// Whether the object is a directory.
     pub(crate) fn is_directory(&self) -> bool {
         matches!(self.kind, ObjectKind::Directory { .. })
     }
 }
 
-/// Stores an upload's root and parts (keeping the pin counts of objects already known).
+/// Stores a public upload's root and parts, published (keeping the pin counts of
+/// objects already known).
 pub(crate) fn store(tx: &mut Tx<'_>, assembled: &Assembled) {
+    store_as(tx, assembled, true);
+}
+
+/// Stores a private (Submarine) upload's root and parts: objects not already published
+/// stay unpublished.
+pub(crate) fn store_private(tx: &mut Tx<'_>, assembled: &Assembled) {
+    store_as(tx, assembled, false);
+}
+
+fn store_as(tx: &mut Tx<'_>, assembled: &Assembled, publish: bool) {
     for object in std::iter::once(&assembled.root).chain(&assembled.parts) {
-        let known = tx
+        let (public_pins, published) = tx
             .data()
             .objects
             .get(&object.cid)
-            .map_or(0, |o| o.public_pins);
+            .map_or((0, false), |o| (o.public_pins, o.is_published()));
         tx.put(StoredObject {
-            public_pins: known,
+            public_pins,
+            published: Some(published || publish),
             ..object.clone()
         });
     }
+}
+
+/// Publishes stored private content (Submarine content made public): its root and the
+/// files in it.
+pub(crate) fn publish(tx: &mut Tx<'_>, cid: &str) {
+    let Some(root) = tx.data().objects.get(cid).cloned() else {
+        return;
+    };
+    let files: Vec<String> = match &root.kind {
+        ObjectKind::Directory { files, .. } => files.values().map(|f| f.cid.clone()).collect(),
+        ObjectKind::File { .. } => Vec::new(),
+    };
+    for cid in std::iter::once(root.cid).chain(files) {
+        tx.update::<StoredObject>(&cid, |object| object.published = Some(true));
+    }
+}
+
+/// The object `cid` stands for when it was published: what pin-by-CID can retrieve
+/// from the network. Unpublished (private) content is not found.
+pub(crate) fn published<'a>(data: &'a Data, cid: &str) -> Option<&'a StoredObject> {
+    data.objects.get(cid).filter(|object| object.is_published())
 }
 
 /// Counts one more public pin of `cid` (no-op for a CID the emulator has no bytes of).
@@ -94,11 +140,10 @@ pub(crate) fn remove_public_pin(tx: &mut Tx<'_>, cid: &str) {
     });
 }
 
-/// Whether the gateway may serve `cid` without an access token.
+/// Whether the gateway may serve `cid` without an access token: published and held by
+/// a public pin.
 pub(crate) fn is_public(data: &Data, cid: &str) -> bool {
-    data.objects
-        .get(cid)
-        .is_some_and(|object| object.public_pins > 0)
+    published(data, cid).is_some_and(|object| object.public_pins > 0)
 }
 
 /// The result of an upload: its root object and every file and sub-directory below it,
@@ -170,6 +215,7 @@ pub(crate) fn assemble(
             byte_len: summary.byte_len,
             kind: ObjectKind::File { blob },
             public_pins: 0,
+            published: None,
         };
         return Ok(Assembled {
             root,
@@ -255,6 +301,7 @@ pub(crate) fn assemble(
                 directories: subdirectories,
             },
             public_pins: 0,
+            published: None,
         };
         let is_root = match &top {
             Some(top) => dir_path == *top,
@@ -276,6 +323,7 @@ pub(crate) fn assemble(
                 blob: entry.blob.clone(),
             },
             public_pins: 0,
+            published: None,
         });
     }
     let root = root.expect("the root directory is always in the tree");
@@ -372,7 +420,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_single_file_is_itself() {
-        let blobs = BlobStore::temporary().unwrap();
+        let blobs = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let file = ingest(&blobs, b"hello world\n").await;
         let out = assemble(
             vec![("hello.txt".into(), file)],
@@ -405,7 +453,7 @@ mod tests {
 
     #[tokio::test]
     async fn files_under_one_directory_make_that_directory() {
-        let blobs = BlobStore::temporary().unwrap();
+        let blobs = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let files = vec![
             (
                 "site/index.html".to_owned(),
@@ -446,7 +494,7 @@ mod tests {
 
     #[tokio::test]
     async fn unrelated_files_need_wrapping() {
-        let blobs = BlobStore::temporary().unwrap();
+        let blobs = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let files = vec![
             ("a.txt".to_owned(), ingest(&blobs, b"a").await),
             ("b.txt".to_owned(), ingest(&blobs, b"b").await),
@@ -466,7 +514,7 @@ mod tests {
 
     #[tokio::test]
     async fn dot_dot_is_refused() {
-        let blobs = BlobStore::temporary().unwrap();
+        let blobs = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
         let files = vec![("d/../x".to_owned(), ingest(&blobs, b"a").await)];
         assert!(matches!(
             assemble(files, CidVersion::V0, false, &blobs),

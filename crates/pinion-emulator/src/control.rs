@@ -11,8 +11,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use crate::Faults;
+use crate::guard;
 use crate::pinata;
-use crate::service::plain;
+use crate::service::{ServiceKind, plain};
 use crate::state::AppState;
 
 /// `/_emulator/...`.
@@ -22,6 +23,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/faults", get(get_faults).put(put_faults))
         .route("/clock/advance", post(advance_clock))
         .nest("/pinata", pinata::control_router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            (ServiceKind::Control, guard::CONTROL_BODY_LIMIT),
+            guard::json_body,
+        ))
 }
 
 async fn get_faults(State(state): State<AppState>) -> Json<Faults> {
@@ -64,10 +69,10 @@ struct Advance {
 
 async fn advance_clock(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<Advance>(&body) {
-        Ok(advance) => {
-            state.clock.advance(Duration::from_secs(advance.seconds));
-            plain(StatusCode::OK, &crate::clock::iso(state.clock.now()))
-        }
+        Ok(advance) => match state.clock.advance(Duration::from_secs(advance.seconds)) {
+            Ok(()) => plain(StatusCode::OK, &crate::clock::iso(state.clock.now())),
+            Err(too_far) => plain(StatusCode::BAD_REQUEST, &too_far.to_string()),
+        },
         Err(error) => plain(
             StatusCode::BAD_REQUEST,
             &format!("the body must be JSON like {{\"seconds\": 3600}}: {error}"),

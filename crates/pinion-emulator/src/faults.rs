@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use crate::service::ServiceKind;
+use crate::service::{Refusal, ServiceKind};
 
 /// Which faults to inject, switchable at start-up ([`EmulatorBuilder::faults`]) and at
 /// run time ([`RunningEmulator::set_faults`] or `PUT /_emulator/faults` with this
@@ -42,8 +42,19 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// Refuses rates outside `0..=1` or error rates adding up to more than 1.
+    /// The longest latency that can be injected: beyond it every request would hang.
+    pub const MAX_LATENCY: Duration = Duration::from_secs(600);
+
+    /// Refuses rates outside `0..=1`, error rates adding up to more than 1, and a
+    /// latency over [`MAX_LATENCY`](Self::MAX_LATENCY).
     pub fn validate(&self) -> Result<(), String> {
+        if self.latency > Self::MAX_LATENCY {
+            return Err(format!(
+                "latency_ms must be at most {} (10 minutes), not {}",
+                Self::MAX_LATENCY.as_millis(),
+                self.latency.as_millis()
+            ));
+        }
         for (name, rate) in [
             ("error_rate_429", self.error_rate_429),
             ("error_rate_500", self.error_rate_500),
@@ -76,9 +87,8 @@ impl Faults {
     pub(crate) fn injected_error(&self, draw: f64, service: ServiceKind) -> Option<Response> {
         let mut threshold = self.error_rate_429;
         if draw < threshold {
-            let mut response = service.error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "RATE_LIMITED",
+            let mut response = service.refuse(
+                Refusal::RateLimited,
                 "Too many requests (injected by the emulator)",
             );
             response
@@ -88,17 +98,15 @@ impl Faults {
         }
         threshold += self.error_rate_500;
         if draw < threshold {
-            return Some(service.error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
+            return Some(service.refuse(
+                Refusal::Internal,
                 "Internal server error (injected by the emulator)",
             ));
         }
         threshold += self.error_rate_503;
         if draw < threshold {
-            return Some(service.error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "SERVICE_UNAVAILABLE",
+            return Some(service.refuse(
+                Refusal::Unavailable,
                 "Service unavailable (injected by the emulator)",
             ));
         }

@@ -38,14 +38,17 @@ mod control;
 mod credentials;
 mod faults;
 mod gateway;
+mod guard;
 mod jwt;
 mod limits;
 mod pinata;
 mod secrets;
 mod service;
+mod signals;
 mod state;
 mod store;
 mod submarine;
+mod temp_dirs;
 mod w3ipfs;
 pub mod wire;
 
@@ -67,6 +70,7 @@ pub use credentials::{
     W3ipfsAdmin,
 };
 pub use faults::Faults;
+pub use signals::stop_requested;
 
 use crate::blobs::BlobStore;
 use crate::limits::RateLimiter;
@@ -99,6 +103,9 @@ pub enum EmulatorError {
     /// The fault settings are invalid.
     #[error("invalid faults: {0}")]
     Faults(String),
+    /// The clock cannot be moved that far.
+    #[error("{0}")]
+    Clock(String),
     /// A file could not be read or written.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -115,6 +122,7 @@ impl Emulator {
         EmulatorBuilder {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             state_dir: None,
+            temp_dir: None,
             rate_limit: None,
             faults: Faults::default(),
         }
@@ -126,6 +134,7 @@ impl Emulator {
 pub struct EmulatorBuilder {
     addr: SocketAddr,
     state_dir: Option<PathBuf>,
+    temp_dir: Option<PathBuf>,
     rate_limit: Option<u32>,
     faults: Faults,
 }
@@ -146,6 +155,15 @@ impl EmulatorBuilder {
     /// Keeps keys, pins and content in `dir` across restarts (created if missing).
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Where an emulator without a state directory keeps uploads while it runs (default:
+    /// the system's temp directory). It makes a `pinion-emulator-*` directory there,
+    /// removed when the emulator stops or is dropped; at start-up it also removes those
+    /// of emulators killed before they could (`kill -9`).
+    pub fn temp_dir(mut self, parent: impl Into<PathBuf>) -> Self {
+        self.temp_dir = Some(parent.into());
         self
     }
 
@@ -207,7 +225,10 @@ impl EmulatorBuilder {
         self.faults.validate().map_err(EmulatorError::Faults)?;
         let (store, blobs) = match &self.state_dir {
             Some(dir) => open_state_dir(dir)?,
-            None => (Store::memory(), BlobStore::temporary()?),
+            None => {
+                let parent = self.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
+                (Store::memory(), BlobStore::temporary_in(&parent)?)
+            }
         };
         let mut data = Data::default();
         state::load_table::<Meta>(&store, &mut data)?;
@@ -293,8 +314,8 @@ fn provision(state: &AppState) -> Result<(), EmulatorError> {
     })
 }
 
-/// A running emulator. Dropping it stops the server too; [`shutdown`](Self::shutdown)
-/// waits for in-flight requests.
+/// A running emulator. Dropping it stops the server too and removes its temporary
+/// directory; [`shutdown`](Self::shutdown) waits for in-flight requests first.
 #[derive(Debug)]
 pub struct RunningEmulator {
     addr: SocketAddr,
@@ -347,9 +368,13 @@ impl RunningEmulator {
             .clone()
     }
 
-    /// Moves the emulator's clock forward (tokens expire, jobs age) without sleeping.
-    pub fn advance_clock(&self, by: Duration) {
-        self.state.clock.advance(by);
+    /// Moves the emulator's clock forward (tokens expire, jobs age) without sleeping;
+    /// refused beyond 100 years ahead of the wall clock in total.
+    pub fn advance_clock(&self, by: Duration) -> Result<(), EmulatorError> {
+        self.state
+            .clock
+            .advance(by)
+            .map_err(|too_far| EmulatorError::Clock(too_far.to_string()))
     }
 
     /// Stops accepting connections and waits for in-flight requests to finish.
@@ -358,6 +383,26 @@ impl RunningEmulator {
             let _ = stop.send(());
         }
         let _ = (&mut self.server).await;
+    }
+
+    /// Serves until `signal` completes, then shuts down gracefully like
+    /// [`shutdown`](Self::shutdown); returns early if the server fails.
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> Result<(), EmulatorError> {
+        tokio::select! {
+            joined = &mut self.server => {
+                self.stop = None;
+                return match joined {
+                    Ok(result) => result.map_err(EmulatorError::Io),
+                    Err(join) => Err(EmulatorError::Io(std::io::Error::other(join))),
+                };
+            }
+            () = signal => {}
+        }
+        self.shutdown().await;
+        Ok(())
     }
 
     /// Serves until the server fails (it does not stop on its own).
@@ -374,5 +419,7 @@ impl Drop for RunningEmulator {
         if self.stop.is_some() {
             self.server.abort();
         }
+        // Now, not when the last connection task lets go of the state.
+        self.state.blobs.discard_temporary();
     }
 }

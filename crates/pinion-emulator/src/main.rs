@@ -92,11 +92,10 @@ async fn main() -> anyhow::Result<()> {
     }
     print_summary(emulator.origin(), credentials, !args.quiet_credentials)?;
 
-    tokio::select! {
-        result = emulator.wait() => result.context("serving")?,
-        _ = tokio::signal::ctrl_c() => {}
-    }
-    Ok(())
+    emulator
+        .run_until(pinion_emulator::stop_requested())
+        .await
+        .context("serving")
 }
 
 fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::Result<()> {

@@ -28,18 +28,53 @@ impl ServiceKind {
         }
     }
 
-    /// An error in this service's shape. `code` is Pinata's `reason`; the other
-    /// services only carry `message`.
-    pub(crate) fn error(self, status: StatusCode, code: &str, message: &str) -> Response {
+    /// Refuses a request for a condition any service can meet, in this service's error
+    /// shape, with the reason its table (`pinata::Reason`, `submarine::Reason`,
+    /// `w3ipfs::Reason`) gives the condition.
+    pub(crate) fn refuse(self, refusal: Refusal, message: &str) -> Response {
         match self {
-            ServiceKind::Pinata | ServiceKind::Submarine => pinata_error(status, code, message),
-            ServiceKind::W3ipfs => w3ipfs_error(status, message),
-            ServiceKind::Gateway | ServiceKind::Control => plain(status, message),
+            ServiceKind::Pinata => crate::pinata::Reason::from(refusal).error(message),
+            ServiceKind::Submarine => crate::submarine::Reason::from(refusal).error(message),
+            ServiceKind::W3ipfs => crate::w3ipfs::Reason::from(refusal).error(message),
+            ServiceKind::Gateway | ServiceKind::Control => plain(refusal.status(), message),
         }
     }
 }
 
-/// Pinata's (and Submarine's) error body: `{"error":{"reason","details"}}`.
+/// A condition every service can refuse a request for, whatever its API: the edge, the
+/// guard and fault injection meet them before any service's handler runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// No route at that path.
+    RouteNotFound,
+    /// The body could not be read.
+    UnreadableBody,
+    /// The body is over the route's limit.
+    PayloadTooLarge,
+    /// Over the rate limit.
+    RateLimited,
+    /// The emulator failed.
+    Internal,
+    /// Temporarily unavailable (injected faults).
+    Unavailable,
+}
+
+impl Refusal {
+    /// Its status where no service table applies (the gateway, the control routes).
+    fn status(self) -> StatusCode {
+        match self {
+            Refusal::RouteNotFound => StatusCode::NOT_FOUND,
+            Refusal::UnreadableBody => StatusCode::BAD_REQUEST,
+            Refusal::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+/// Pinata's (and Submarine's) error body: `{"error":{"reason","details"}}`. Handlers
+/// answer through their service's reason table, not this.
 pub(crate) fn pinata_error(status: StatusCode, reason: &str, details: &str) -> Response {
     (
         status,
@@ -49,6 +84,7 @@ pub(crate) fn pinata_error(status: StatusCode, reason: &str, details: &str) -> R
 }
 
 /// W3IPFS's error body: `{"status":"fail"|"error","message"}` ("error" for 5xx).
+/// Handlers answer through W3IPFS's reason table, not this.
 pub(crate) fn w3ipfs_error(status: StatusCode, message: &str) -> Response {
     let kind = if status.is_server_error() {
         "error"

@@ -1,8 +1,10 @@
-//! The `pinion-emulator` binary: start-up output, `--credentials-out`, `--state-dir`.
+//! The `pinion-emulator` binary: start-up output, `--credentials-out`, `--state-dir`, and
+//! a temp directory left as it was found however the process ends.
 
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -11,6 +13,28 @@ use pinion_emulator::AdminCredentials;
 
 struct Running(Child);
 
+impl Running {
+    /// Sends SIGTERM, as `kill` and service managers do, and waits for the exit.
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still running 30 s after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -18,14 +42,34 @@ impl Drop for Running {
     }
 }
 
-fn spawn(args: &[&str]) -> Running {
+/// Starts the binary with `tmp` as its temp directory (`TMPDIR`), so that whatever it
+/// leaves there is the test's to see, not the machine's.
+fn spawn(tmp: &Path, args: &[&str]) -> Running {
     let child = Command::new(env!("CARGO_BIN_EXE_pinion-emulator"))
         .args(args)
+        .env("TMPDIR", tmp)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("the binary starts");
     Running(child)
+}
+
+/// The emulators' temporary directories in `tmp`.
+fn emulator_dirs(tmp: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(tmp)
+        .unwrap()
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("pinion-emulator-")
+        })
+        .map(|entry| entry.path())
+        .collect();
+    dirs.sort();
+    dirs
 }
 
 fn wait_for(path: &std::path::Path) -> AdminCredentials {
@@ -43,7 +87,11 @@ fn wait_for(path: &std::path::Path) -> AdminCredentials {
 async fn prints_base_urls_and_writes_credentials_for_scripts() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("creds.json");
-    let mut running = spawn(&["--port", "0", "--credentials-out", out.to_str().unwrap()]);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut running = spawn(
+        tmp.path(),
+        &["--port", "0", "--credentials-out", out.to_str().unwrap()],
+    );
     let credentials = wait_for(&out);
 
     #[cfg(unix)]
@@ -111,11 +159,11 @@ async fn state_dir_survives_kill_9() {
         "--credentials-out",
         out.to_str().unwrap(),
     ];
-    let first = spawn(&args);
+    let first = spawn(dir.path(), &args);
     let before = wait_for(&out);
     drop(first); // SIGKILL
     std::fs::remove_file(&out).unwrap();
-    let _second = spawn(&args);
+    let _second = spawn(dir.path(), &args);
     let after = wait_for(&out);
     assert_eq!(before.pinata.jwt, after.pinata.jwt);
     assert_eq!(before.w3ipfs.api_key, after.w3ipfs.api_key);
@@ -144,4 +192,82 @@ fn bad_fault_rates_are_refused_with_a_reason() {
         stderr.contains("error_rate_503 must be between 0 and 1"),
         "{stderr}"
     );
+}
+
+#[tokio::test]
+async fn sigterm_stops_gracefully_and_leaves_no_temporary_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("creds.json");
+    let running = spawn(tmp.path(), &["--credentials-out", out.to_str().unwrap()]);
+    let credentials = wait_for(&out);
+    let upload = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![7u8; 100_000]).file_name("kept.bin"),
+    );
+    let answer = http()
+        .post(format!(
+            "{}/pinning/pinFileToIPFS",
+            credentials.pinata.base_url
+        ))
+        .bearer_auth(&credentials.pinata.jwt)
+        .multipart(upload)
+        .send()
+        .await
+        .unwrap();
+    json(answer, 200).await;
+    assert_eq!(
+        emulator_dirs(tmp.path()).len(),
+        1,
+        "one directory while it runs"
+    );
+
+    let status = running.terminate();
+    assert!(status.success(), "SIGTERM is a clean stop: {status:?}");
+    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_start_after_kill_9_removes_the_killed_emulators_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("creds.json");
+    let args = ["--credentials-out", out.to_str().unwrap()];
+    let killed = spawn(tmp.path(), &args);
+    wait_for(&out);
+    let left = emulator_dirs(tmp.path());
+    assert_eq!(left.len(), 1);
+    drop(killed); // SIGKILL: no chance to clean up
+    assert_eq!(emulator_dirs(tmp.path()), left, "kill -9 leaves it");
+
+    std::fs::remove_file(&out).unwrap();
+    let second = spawn(tmp.path(), &args);
+    wait_for(&out);
+    let now = emulator_dirs(tmp.path());
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_ne!(now, left, "the killed emulator's directory is gone");
+
+    // A third emulator running beside the second leaves the second's directory alone.
+    let other_out = tmp.path().join("other.json");
+    let third = spawn(
+        tmp.path(),
+        &["--credentials-out", other_out.to_str().unwrap()],
+    );
+    wait_for(&other_out);
+    assert_eq!(emulator_dirs(tmp.path()).len(), 2);
+    assert!(third.terminate().success());
+    assert!(second.terminate().success());
+    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn benchmarks_stopping_their_emulator_leave_no_temporary_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("creds.json");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pinion-emulator"));
+    command
+        .args(["--credentials-out", out.to_str().unwrap()])
+        .env("TMPDIR", tmp.path());
+    let emulator = pinion_testkit::process::EmulatorProcess::start(command, &out);
+    assert_eq!(emulator_dirs(tmp.path()).len(), 1);
+    drop(emulator);
+    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
 }

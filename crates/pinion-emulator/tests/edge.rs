@@ -96,7 +96,7 @@ async fn unknown_routes_answer_in_the_service_shape() {
         .await
         .unwrap();
     let body = json(pinata, 404).await;
-    assert_eq!(body["error"]["reason"], "NOT_FOUND");
+    assert_eq!(body["error"]["reason"], "ROUTE_NOT_FOUND");
     let w3 = client
         .get(format!("{}/nope", c.w3ipfs.base_url))
         .send()

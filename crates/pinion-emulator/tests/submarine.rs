@@ -294,7 +294,9 @@ async fn tokens_open_exactly_their_content_until_they_expire() {
     );
     let tampered = format!("{}x", token);
     text(client.fetch(&cid, "", Some(&tampered)).await, 401).await;
-    emulator.advance_clock(Duration::from_secs(61));
+    emulator
+        .advance_clock(Duration::from_secs(61))
+        .expect("the clock moves");
     assert!(
         text(client.fetch(&cid, "", Some(&token)).await, 403)
             .await

@@ -81,7 +81,9 @@ async fn authentication_failures() {
     );
     let forged = session.with(Auth::Jwt(format!("{}x", c.w3ipfs.jwt)));
     forged.call(Method::GET, "/pinning/pins/", None, 401).await;
-    emulator.advance_clock(Duration::from_secs(3651 * 24 * 3600));
+    emulator
+        .advance_clock(Duration::from_secs(3651 * 24 * 3600))
+        .expect("the clock moves");
     let expired = session.call(Method::GET, "/pinning/pins/", None, 401).await;
     assert_eq!(expired["message"], "validate: Token is expired");
     // The key pair does not expire.

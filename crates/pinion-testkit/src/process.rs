@@ -138,7 +138,23 @@ impl EmulatorProcess {
 }
 
 impl Drop for EmulatorProcess {
+    /// Stops the emulator with SIGTERM, so it shuts down gracefully and removes its
+    /// temporary directory; SIGKILL only when it has not stopped 10 s later.
     fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            let terminated = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status()
+                .is_ok_and(|status| status.success());
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while terminated && Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -131,7 +131,9 @@ async fn an_access_link_opens_content_until_its_token_expires() {
     let open = http.get(link.clone()).send().await.unwrap();
     assert_eq!(open.status(), 200);
     assert_eq!(open.text().await.unwrap(), "members only");
-    emulator.advance_clock(Duration::from_secs(61));
+    emulator
+        .advance_clock(Duration::from_secs(61))
+        .expect("the clock moves");
     let expired = http.get(link).send().await.unwrap();
     assert_eq!(expired.status(), 403);
 

@@ -1,16 +1,16 @@
 //! Pinata authentication: API keys (key + secret + JWT), their permissions and
 //! `maxUses`, and the check every route runs first.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pinion_scopes::Requirement;
 use pinion_scopes::pinata::{PinataFlag, PinataPermissions};
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use crate::jwt;
 use crate::secrets;
-use crate::service::pinata_error;
 use crate::state::{AppState, Table, Tx};
 use crate::store::Record;
 
@@ -113,61 +113,80 @@ pub(crate) struct Caller {
     pub(crate) by_jwt: bool,
 }
 
-const INVALID: (&str, &str) = ("INVALID_CREDENTIALS", "Invalid/expired credentials");
+/// The key a request's credentials belong to, before any use of it is counted.
+pub(crate) struct Identity {
+    /// The key's 20-hex key (the row's key).
+    key: String,
+    by_jwt: bool,
+}
+
+/// The details of a refusal for invalid credentials, as observed.
+const INVALID: &str = "Invalid/expired credentials";
+
+/// Why a known key may not run an operation.
+enum Refused {
+    Revoked,
+    Permission(String),
+    Exhausted,
+}
 
 /// Authenticates the request and checks that its key may run `operation_id` (an
 /// operationId of `spec/pinata.yaml`), counting one use of the key.
 ///
 /// Missing credentials → 400 `KEYS_MUST_BE_STRINGS`; unknown, wrong or revoked → 401
 /// `INVALID_CREDENTIALS`; missing permission or `maxUses` used up → 403 `NO_PERMISSIONS`.
+/// The permission and `maxUses` checks and the count are one step under the state's
+/// lock, so concurrent requests never use a key more than `maxUses` times.
 pub(crate) fn authorize(
     state: &AppState,
     headers: &HeaderMap,
     operation_id: &str,
 ) -> Result<Caller, Response> {
-    let (key, by_jwt) = identify(state, headers)?;
+    let identity = authenticate(state, headers)?;
     let requirement = pinion_scopes::pinata::requirement(operation_id)
         .unwrap_or_else(|| panic!("{operation_id} is not an operation of spec/pinata.yaml"));
-    if !key.permissions.satisfies(requirement) {
-        let needed = match requirement {
-            Requirement::Permission(flag) => format!("the {} permission", flag_name(flag)),
-            _ => "an admin key".to_owned(),
+    let outcome = state.write(|tx| {
+        let key = match tx.data().pinata.keys.get(&identity.key) {
+            Some(key) if !key.revoked => key,
+            _ => return Err(Refused::Revoked),
         };
-        return Err(pinata_error(
-            StatusCode::FORBIDDEN,
-            "NO_PERMISSIONS",
-            &format!(
-                "This key does not have the required permissions associated with it: {operation_id} needs {needed}"
-            ),
-        ));
+        if !key.permissions.satisfies(requirement) {
+            let needed = match requirement {
+                Requirement::Permission(flag) => format!("the {} permission", flag_name(flag)),
+                _ => "an admin key".to_owned(),
+            };
+            return Err(Refused::Permission(needed));
+        }
+        if key.max_uses.is_some_and(|max| key.uses >= max) {
+            return Err(Refused::Exhausted);
+        }
+        tx.update::<PinataKey>(&identity.key, |row| row.uses += 1);
+        Ok(())
+    });
+    match outcome {
+        Ok(Ok(())) => Ok(Caller {
+            by_jwt: identity.by_jwt,
+        }),
+        Ok(Err(Refused::Revoked)) => Err(Reason::InvalidCredentials.error(INVALID)),
+        Ok(Err(Refused::Permission(needed))) => Err(Reason::NoPermissions.error(format!(
+            "This key does not have the required permissions associated with it: \
+             {operation_id} needs {needed}"
+        ))),
+        Ok(Err(Refused::Exhausted)) => Err(Reason::NoPermissions
+            .error("This key has reached its maximum number of uses (maxUses)")),
+        Err(error) => Err(Reason::InternalServerError.error(error.to_string())),
     }
-    if key.max_uses.is_some_and(|max| key.uses >= max) {
-        return Err(pinata_error(
-            StatusCode::FORBIDDEN,
-            "NO_PERMISSIONS",
-            "This key has reached its maximum number of uses (maxUses)",
-        ));
-    }
-    state
-        .write(|tx| tx.update::<PinataKey>(&key.key, |row| row.uses += 1))
-        .map_err(|error| {
-            pinata_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                &error.to_string(),
-            )
-        })?;
-    Ok(Caller { by_jwt })
 }
 
 fn flag_name(flag: PinataFlag) -> &'static str {
     flag.path()
 }
 
-/// Finds the (unrevoked) key the request's credentials belong to.
-fn identify(state: &AppState, headers: &HeaderMap) -> Result<(PinataKey, bool), Response> {
+/// Finds the (unrevoked) key the request's credentials belong to, without counting a
+/// use: what the edge checks before it reads a request's body.
+pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Identity, Response> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let invalid = || pinata_error(StatusCode::UNAUTHORIZED, INVALID.0, INVALID.1);
+    let invalid = || Reason::InvalidCredentials.error(INVALID);
     if let Some(authorization) = header("authorization") {
         let token = authorization
             .strip_prefix("Bearer ")
@@ -175,25 +194,40 @@ fn identify(state: &AppState, headers: &HeaderMap) -> Result<(PinataKey, bool), 
             .ok_or_else(invalid)?
             .trim();
         let claims: KeyClaims = jwt::verify(state.jwt_secret(), token).map_err(|_| invalid())?;
-        let key = state
-            .read(|data| data.pinata.keys.get(&claims.scoped_key_key).cloned())
-            .filter(|key| key.secret == claims.scoped_key_secret && !key.revoked)
-            .ok_or_else(invalid)?;
-        return Ok((key, true));
+        let known = state.read(|data| {
+            data.pinata
+                .keys
+                .get(&claims.scoped_key_key)
+                .is_some_and(|key| {
+                    constant_time_eq(&key.secret, &claims.scoped_key_secret) && !key.revoked
+                })
+        });
+        if !known {
+            return Err(invalid());
+        }
+        return Ok(Identity {
+            key: claims.scoped_key_key,
+            by_jwt: true,
+        });
     }
     match (header("pinata_api_key"), header("pinata_secret_api_key")) {
         (Some(api_key), Some(secret)) => {
-            let key = state
-                .read(|data| data.pinata.keys.get(api_key).cloned())
-                .filter(|key| constant_time_eq(&key.secret, secret) && !key.revoked)
-                .ok_or_else(invalid)?;
-            Ok((key, false))
+            let known = state.read(|data| {
+                data.pinata
+                    .keys
+                    .get(api_key)
+                    .is_some_and(|key| constant_time_eq(&key.secret, secret) && !key.revoked)
+            });
+            if !known {
+                return Err(invalid());
+            }
+            Ok(Identity {
+                key: api_key.to_owned(),
+                by_jwt: false,
+            })
         }
-        _ => Err(pinata_error(
-            StatusCode::BAD_REQUEST,
-            "KEYS_MUST_BE_STRINGS",
-            "pinata_api_key and pinata_secret_api_key must both be strings",
-        )),
+        _ => Err(Reason::KeysMustBeStrings
+            .error("pinata_api_key and pinata_secret_api_key must both be strings")),
     }
 }
 

@@ -11,8 +11,9 @@ use chrono::{DateTime, Utc};
 use pinion_api::pinata::types as wire;
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use super::authorize;
-use super::common::{bad_request, internal, not_found, ok_json, parse_json};
+use super::common::{internal, ok_json, parse_json};
 use super::pins::{PinRow, set_group};
 use crate::service::ok_text;
 use crate::state::{AppState, Data, Table};
@@ -54,16 +55,13 @@ fn group_name(body: &[u8]) -> Result<String, Response> {
     let request: wire::GroupRequest = parse_json(body, "{\"name\"} object")?;
     let name = request.name.trim().to_owned();
     if name.is_empty() {
-        return Err(bad_request(
-            "INVALID_REQUEST",
-            "a group needs a non-empty name",
-        ));
+        return Err(Reason::InvalidRequest.error("a group needs a non-empty name"));
     }
     Ok(name)
 }
 
 fn no_group(id: &str) -> Response {
-    not_found(format!("there is no group with id {id}"))
+    Reason::ObjectNotFound.error(format!("there is no group with id {id}"))
 }
 
 /// `POST /groups`.
@@ -111,19 +109,16 @@ pub(crate) async fn list(
             "offset" => match value.parse() {
                 Ok(n) => offset = n,
                 Err(_) => {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!("offset must be a non-negative integer, not {value:?}"),
-                    );
+                    return Reason::InvalidQuery.error(format!(
+                        "offset must be a non-negative integer, not {value:?}"
+                    ));
                 }
             },
             "limit" => match value.parse::<usize>() {
                 Ok(n) if n >= 1 => limit = n,
                 _ => {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!("limit must be a positive integer, not {value:?}"),
-                    );
+                    return Reason::InvalidQuery
+                        .error(format!("limit must be a positive integer, not {value:?}"));
                 }
             },
             _ => {}
@@ -232,7 +227,7 @@ async fn change_cids(state: AppState, id: String, body: Bytes, add: bool) -> Res
         Err(refused) => return refused,
     };
     if request.cids.is_empty() {
-        return bad_request("INVALID_REQUEST", "cids must list at least one CID");
+        return Reason::InvalidRequest.error("cids must list at least one CID");
     }
     match state.write(|tx| {
         let group = tx.data().pinata.groups.get(&id).cloned()?;
@@ -254,7 +249,7 @@ async fn change_cids(state: AppState, id: String, body: Bytes, add: bool) -> Res
         Some(set_group(tx, &request.cids, add.then_some(&group)))
     }) {
         Ok(Some(missing)) if missing.is_empty() => ok_text(),
-        Ok(Some(missing)) => not_found(format!(
+        Ok(Some(missing)) => Reason::ObjectNotFound.error(format!(
             "these CIDs are not pinned{}: {}",
             if add { "" } else { " in this group" },
             missing.join(", ")

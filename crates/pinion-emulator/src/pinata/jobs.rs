@@ -3,8 +3,11 @@
 //! A job is queued as `prechecking`. Every read of `pinJobs` or `pinList` moves each
 //! job one step, deterministically: `prechecking` → `retrieving` when the emulator
 //! has the CID's content (it was uploaded to any service) or `searching` when not;
-//! `searching` stays until the content appears; `retrieving` → pinned (the job leaves
-//! `pinJobs` and a row appears in `pinList`). Tests and users force any state with
+//! `searching` stays until the content appears, or becomes `expired` once the job is
+//! [`EXPIRES_AFTER_HOURS`] old by the emulator's clock (`POST /_emulator/clock/advance`
+//! ages jobs); `retrieving` → pinned (the job leaves `pinJobs` and a row appears in
+//! `pinList`). Jobs that ended in a failure stay listed but no longer count against
+//! the queue limit. Tests and users force any state with
 //! `POST /_emulator/pinata/jobs/{id}` and a body `{"status": "<status>"}`, where the
 //! status is one of the job statuses or `pinned`.
 
@@ -19,8 +22,9 @@ use pinion_api::pinata::types as wire;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::Reason;
 use super::authorize;
-use super::common::{bad_request, internal, not_found, ok_json, parse_json};
+use super::common::{internal, ok_json, parse_json};
 use super::pins::{PinRow, active_pin, keyvalues_of};
 use crate::content;
 use crate::service::plain;
@@ -40,8 +44,15 @@ pub(crate) const STATUSES: [&str; 9] = [
     "backfilled",
 ];
 
-/// Most jobs an account may have queued.
+/// The statuses of a job still in the queue; every other status is a final failure.
+const IN_QUEUE: [&str; 3] = ["prechecking", "searching", "retrieving"];
+
+/// Most jobs an account may have in the queue (still in one of [`IN_QUEUE`]).
 const MAX_QUEUED: usize = 250;
+
+/// How long a job searches for content it cannot find before it ends as `expired`
+/// ("not found after about a day", reference §2.5).
+pub(crate) const EXPIRES_AFTER_HOURS: i64 = 24;
 
 /// Most `hostNodes` one job may name.
 const MAX_HOST_NODES: usize = 5;
@@ -89,10 +100,7 @@ pub(crate) async fn pin_by_hash(
     let cid = match pinion_cid::Cid::parse(&request.hash_to_pin) {
         Ok(cid) => cid.to_string(),
         Err(error) => {
-            return bad_request(
-                "INVALID_CID",
-                format!("hashToPin is not a valid CID: {error}"),
-            );
+            return Reason::InvalidCid.error(format!("hashToPin is not a valid CID: {error}"));
         }
     };
     let options = request.pinata_options.unwrap_or(wire::PinByHashOptions {
@@ -101,25 +109,19 @@ pub(crate) async fn pin_by_hash(
         host_nodes: Vec::new(),
     });
     if options.host_nodes.len() > MAX_HOST_NODES {
-        return bad_request(
-            "bad_host_node",
-            format!(
-                "at most {MAX_HOST_NODES} hostNodes may be given, not {}",
-                options.host_nodes.len()
-            ),
-        );
+        return Reason::BadHostNode.error(format!(
+            "at most {MAX_HOST_NODES} hostNodes may be given, not {}",
+            options.host_nodes.len()
+        ));
     }
     if let Some(bad) = options
         .host_nodes
         .iter()
         .find(|node| !node.starts_with('/'))
     {
-        return bad_request(
-            "bad_host_node",
-            format!(
-                "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {bad:?}"
-            ),
-        );
+        return Reason::BadHostNode.error(format!(
+            "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {bad:?}"
+        ));
     }
     let (name, keyvalues) = match request.pinata_metadata {
         Some(metadata) => match keyvalues_of(&metadata.keyvalues) {
@@ -130,7 +132,14 @@ pub(crate) async fn pin_by_hash(
     };
     let now = state.clock.now();
     let result = state.write(|tx| {
-        if tx.data().pinata.jobs.len() >= MAX_QUEUED {
+        let queued = tx
+            .data()
+            .pinata
+            .jobs
+            .values()
+            .filter(|job| IN_QUEUE.contains(&job.status.as_str()))
+            .count();
+        if queued >= MAX_QUEUED {
             return Err(());
         }
         let job = JobRow {
@@ -155,11 +164,8 @@ pub(crate) async fn pin_by_hash(
             status: job.status,
             updated: None,
         }),
-        Ok(Err(())) => crate::service::pinata_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TOO_MANY_PIN_JOBS",
-            "250 pin-by-CID jobs are already queued; wait for some to finish",
-        ),
+        Ok(Err(())) => Reason::TooManyPinJobs
+            .error("250 pin-by-CID jobs are already queued; wait for some to finish"),
         Err(error) => internal(error),
     }
 }
@@ -170,7 +176,7 @@ fn complete(tx: &mut Tx<'_>, job: &JobRow, now: DateTime<Utc>) {
     if active_pin(tx.data(), &job.cid).is_some() {
         return;
     }
-    let object = tx.data().objects.get(&job.cid).cloned();
+    let object = content::published(tx.data(), &job.cid).cloned();
     tx.put(PinRow {
         id: crate::secrets::uuid(),
         cid: job.cid.clone(),
@@ -193,10 +199,14 @@ pub(crate) fn advance_all(state: &AppState) -> Result<(), crate::EmulatorError> 
     state.write(|tx| {
         let jobs: Vec<JobRow> = tx.data().pinata.jobs.values().cloned().collect();
         for job in jobs {
-            let known = tx.data().objects.contains_key(&job.cid);
+            let known = content::published(tx.data(), &job.cid).is_some();
+            let expired = now - job.date_queued >= chrono::Duration::hours(EXPIRES_AFTER_HOURS);
             match job.status.as_str() {
                 "prechecking" | "searching" if known => {
                     tx.update::<JobRow>(&job.id, |row| row.status = "retrieving".into());
+                }
+                "prechecking" | "searching" if expired => {
+                    tx.update::<JobRow>(&job.id, |row| row.status = "expired".into());
                 }
                 "prechecking" => {
                     tx.update::<JobRow>(&job.id, |row| row.status = "searching".into());
@@ -228,21 +238,16 @@ pub(crate) async fn list_jobs(
                 "ASC" => ascending = true,
                 "DESC" => ascending = false,
                 other => {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!("sort must be ASC or DESC, not {other:?}"),
-                    );
+                    return Reason::InvalidQuery
+                        .error(format!("sort must be ASC or DESC, not {other:?}"));
                 }
             },
             "status" => {
                 if !STATUSES.contains(&value.as_ref()) {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!(
-                            "status must be one of {}, not {value:?}",
-                            STATUSES.join(", ")
-                        ),
-                    );
+                    return Reason::InvalidQuery.error(format!(
+                        "status must be one of {}, not {value:?}",
+                        STATUSES.join(", ")
+                    ));
                 }
                 status = Some(value.into_owned());
             }
@@ -250,19 +255,16 @@ pub(crate) async fn list_jobs(
             "limit" => match value.parse::<usize>() {
                 Ok(n) if (1..=1000).contains(&n) => limit = n,
                 _ => {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!("limit must be between 1 and 1000, not {value:?}"),
-                    );
+                    return Reason::InvalidQuery
+                        .error(format!("limit must be between 1 and 1000, not {value:?}"));
                 }
             },
             "offset" => match value.parse::<usize>() {
                 Ok(n) => offset = n,
                 Err(_) => {
-                    return bad_request(
-                        "INVALID_QUERY",
-                        format!("offset must be a non-negative integer, not {value:?}"),
-                    );
+                    return Reason::InvalidQuery.error(format!(
+                        "offset must be a non-negative integer, not {value:?}"
+                    ));
                 }
             },
             _ => {}
@@ -349,7 +351,10 @@ pub(crate) async fn drive_job(
     });
     match result {
         Ok(Some(())) => plain(StatusCode::OK, &drive.status),
-        Ok(None) => not_found(format!("there is no queued job with id {id}")),
+        Ok(None) => plain(
+            StatusCode::NOT_FOUND,
+            &format!("there is no queued job with id {id}"),
+        ),
         Err(error) => internal(error),
     }
 }

@@ -4,15 +4,15 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use pinion_api::pinata::types as wire;
 use pinion_scopes::pinata::PinataPermissions;
 use serde::Deserialize;
 
-use super::common::{bad_request, internal, not_found, ok_json};
+use super::Reason;
+use super::common::{internal, ok_json};
 use super::{Caller, PinataKey, authorize, create_key};
-use crate::service::pinata_error;
 use crate::state::AppState;
 
 /// Keys per page of the legacy list.
@@ -34,11 +34,8 @@ fn authorize_v3(
 ) -> Result<Caller, Response> {
     let caller = authorize(state, headers, operation)?;
     if !caller.by_jwt {
-        return Err(pinata_error(
-            StatusCode::UNAUTHORIZED,
-            "INVALID_CREDENTIALS",
-            "the v3 API takes the JWT only: send Authorization: Bearer <JWT>",
-        ));
+        return Err(Reason::InvalidCredentials
+            .error("the v3 API takes the JWT only: send Authorization: Bearer <JWT>"));
     }
     Ok(caller)
 }
@@ -47,37 +44,29 @@ async fn create(state: AppState, body: Bytes) -> Response {
     let body: CreateBody = match serde_json::from_slice(&body) {
         Ok(body) => body,
         Err(error) => {
-            return bad_request(
-                "INVALID_REQUEST",
-                format!("the body must be {{\"keyName\", \"permissions\", \"maxUses\"?}}: {error}"),
-            );
+            return Reason::InvalidRequest.error(format!(
+                "the body must be {{\"keyName\", \"permissions\", \"maxUses\"?}}: {error}"
+            ));
         }
     };
     let Some(name) = body.key_name.filter(|name| !name.trim().is_empty()) else {
-        return bad_request(
-            "INVALID_REQUEST",
-            "keyName is required and must not be empty",
-        );
+        return Reason::InvalidRequest.error("keyName is required and must not be empty");
     };
     let Some(permissions) = body.permissions else {
-        return bad_request(
-            "INVALID_PERMISSIONS",
-            "permissions is required: {\"admin\": true} or a complete endpoints object",
-        );
+        return Reason::InvalidPermissions
+            .error("permissions is required: {\"admin\": true} or a complete endpoints object");
     };
     let permissions: PinataPermissions = match serde_json::from_value(permissions) {
         Ok(permissions) => permissions,
-        Err(error) => return bad_request("INVALID_PERMISSIONS", error.to_string()),
+        Err(error) => return Reason::InvalidPermissions.error(error.to_string()),
     };
     let max_uses = match body.max_uses {
         None | Some(serde_json::Value::Null) => None,
         Some(value) => match value.as_u64().filter(|n| *n > 0) {
             Some(n) => Some(n),
             None => {
-                return bad_request(
-                    "INVALID_REQUEST",
-                    format!("maxUses must be a positive integer, not {value}"),
-                );
+                return Reason::InvalidRequest
+                    .error(format!("maxUses must be a positive integer, not {value}"));
             }
         },
     };
@@ -150,19 +139,17 @@ fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, Response> {
     let flag = |name: &str, value: &str| match value {
         "true" => Ok(true),
         "false" => Ok(false),
-        other => Err(bad_request(
-            "INVALID_QUERY",
-            format!("{name} must be true or false, not {other:?}"),
-        )),
+        other => {
+            Err(Reason::InvalidQuery.error(format!("{name} must be true or false, not {other:?}")))
+        }
     };
     for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match name.as_ref() {
             "offset" => {
                 query.offset = value.parse().map_err(|_| {
-                    bad_request(
-                        "INVALID_QUERY",
-                        format!("offset must be a non-negative integer, not {value:?}"),
-                    )
+                    Reason::InvalidQuery.error(format!(
+                        "offset must be a non-negative integer, not {value:?}"
+                    ))
                 })?;
             }
             "revoked" => query.revoked = Some(flag("revoked", &value)?),
@@ -254,7 +241,9 @@ fn revoke(state: &AppState, api_key: &str) -> Response {
         })
     }) {
         Ok(Some(_)) => ok_json(&wire::RevokeResult("Revoked".into())),
-        Ok(None) => not_found(format!("there is no API key {api_key:?} in this account")),
+        Ok(None) => {
+            Reason::ObjectNotFound.error(format!("there is no API key {api_key:?} in this account"))
+        }
         Err(error) => internal(error),
     }
 }

@@ -8,21 +8,26 @@ mod jobs;
 mod keys;
 mod pins;
 mod query;
+mod reasons;
 
 use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use pinion_api::pinata::types as wire;
 use pinion_scopes::pinata::PinataPermissions;
 
-pub(crate) use auth::{Caller, PinataKey, authorize, constant_time_eq, create_key};
+pub(crate) use auth::{Caller, PinataKey, authenticate, authorize, constant_time_eq, create_key};
 pub(crate) use common::parse_time;
 pub(crate) use query::{KeyValueFilter, parse_keyvalue_filters};
+pub(crate) use reasons::Reason;
 
+use crate::guard;
+use crate::service::ServiceKind;
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;
 use crate::{EmulatorError, PinataAdmin};
@@ -69,11 +74,11 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>, user_id: &str) 
     }
 }
 
-/// Every route of `spec/pinata.yaml`, paths as in the spec.
-pub(crate) fn router() -> Router<AppState> {
+/// Every route of `spec/pinata.yaml`, paths as in the spec, behind the
+/// [guard](crate::guard): credentials first, then the body limit except on the upload.
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/data/testAuthentication", get(test_authentication))
-        .route("/pinning/pinFileToIPFS", post(pins::pin_file))
         .route("/pinning/pinJSONToIPFS", post(pins::pin_json))
         .route("/pinning/pinByHash", post(jobs::pin_by_hash))
         .route("/pinning/pinJobs", get(jobs::list_jobs))
@@ -97,6 +102,16 @@ pub(crate) fn router() -> Router<AppState> {
             "/groups/{id}/cids",
             put(groups::add_cids).delete(groups::remove_cids),
         )
+        .route_layer(from_fn_with_state(
+            (ServiceKind::Pinata, guard::JSON_BODY_LIMIT),
+            guard::json_body,
+        ))
+        // Streams to disk: no body limit.
+        .route("/pinning/pinFileToIPFS", post(pins::pin_file))
+        .route_layer(from_fn_with_state(
+            (state.clone(), ServiceKind::Pinata),
+            guard::authenticated,
+        ))
 }
 
 /// Emulator-only routes under `/_emulator/pinata` that let tests drive Pinata's

@@ -23,7 +23,8 @@ use pinion_cid::CidVersion;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::common::{bad_request, internal, not_found, ok_json, parse_json, parse_time};
+use super::Reason;
+use super::common::{internal, ok_json, parse_json, parse_time};
 use super::query::{KeyValueFilter, parse_keyvalue_filters};
 use super::{authorize, groups::GroupRow};
 use crate::blobs::IngestedFile;
@@ -120,13 +121,10 @@ pub(crate) fn keyvalues_of(
     keyvalues: &BTreeMap<String, wire::KeyValue>,
 ) -> Result<Map<String, Value>, Response> {
     if keyvalues.len() > MAX_KEYVALUES {
-        return Err(bad_request(
-            "INVALID_METADATA",
-            format!(
-                "a pin may have at most {MAX_KEYVALUES} keyvalues, {} were given",
-                keyvalues.len()
-            ),
-        ));
+        return Err(Reason::InvalidMetadata.error(format!(
+            "a pin may have at most {MAX_KEYVALUES} keyvalues, {} were given",
+            keyvalues.len()
+        )));
     }
     Ok(keyvalues
         .iter()
@@ -180,10 +178,9 @@ fn pin_request(
         None | Some(0) => CidVersion::V0,
         Some(1) => CidVersion::V1,
         Some(other) => {
-            return Err(bad_request(
-                "INVALID_OPTIONS",
-                format!("pinataOptions.cidVersion must be 0 or 1, not {other}"),
-            ));
+            return Err(Reason::InvalidOptions.error(format!(
+                "pinataOptions.cidVersion must be 0 or 1, not {other}"
+            )));
         }
     };
     Ok(PinRequest {
@@ -208,10 +205,9 @@ fn record_pin(
         let known = state.read(|data| data.pinata.groups.contains_key(group));
         if !known {
             // 400, not 404: the spec documents no 404 for uploads.
-            return Err(bad_request(
-                "INVALID_GROUP",
-                format!("pinataOptions.groupId: there is no group with id {group}"),
-            ));
+            return Err(Reason::InvalidGroup.error(format!(
+                "pinataOptions.groupId: there is no group with id {group}"
+            )));
         }
     }
     let now = state.clock.now();
@@ -253,12 +249,11 @@ fn record_pin(
 
 fn assemble_error(error: AssembleError) -> Response {
     match error {
-        AssembleError::NoFiles => bad_request(
-            "NO_FILES",
+        AssembleError::NoFiles => Reason::NoFiles.error(
             "no file was provided: send the content in one or more multipart parts named `file`",
         ),
         AssembleError::Io(why) => internal(crate::EmulatorError::Store(why)),
-        other => bad_request("INVALID_REQUEST", other.to_string()),
+        other => Reason::InvalidRequest.error(other.to_string()),
     }
 }
 
@@ -274,13 +269,10 @@ pub(crate) async fn pin_file(
     let mut multipart = match multipart {
         Ok(multipart) => multipart,
         Err(rejection) => {
-            return bad_request(
-                "INVALID_REQUEST",
-                format!(
-                    "the body must be multipart/form-data with `file` parts: {}",
-                    rejection.body_text()
-                ),
-            );
+            return Reason::InvalidRequest.error(format!(
+                "the body must be multipart/form-data with `file` parts: {}",
+                rejection.body_text()
+            ));
         }
     };
     let mut files: Vec<(String, IngestedFile)> = Vec::new();
@@ -291,10 +283,7 @@ pub(crate) async fn pin_file(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(error) => {
-                return bad_request(
-                    "INVALID_REQUEST",
-                    format!("malformed multipart body: {error}"),
-                );
+                return Reason::InvalidRequest.error(format!("malformed multipart body: {error}"));
             }
         };
         match field.name().unwrap_or_default() {
@@ -302,13 +291,13 @@ pub(crate) async fn pin_file(
                 let path = field.file_name().unwrap_or("file").to_owned();
                 match state.blobs.ingest(field.map_err(|e| e.to_string())).await {
                     Ok(file) => files.push((path, file)),
-                    Err(error) => return bad_request("INVALID_REQUEST", error.to_string()),
+                    Err(error) => return Reason::InvalidRequest.error(error.to_string()),
                 }
             }
             "pinataMetadata" => {
                 let text = match field.text().await {
                     Ok(text) => text,
-                    Err(error) => return bad_request("INVALID_REQUEST", error.to_string()),
+                    Err(error) => return Reason::InvalidRequest.error(error.to_string()),
                 };
                 match parse_json(text.as_bytes(), "pinataMetadata JSON object") {
                     Ok(parsed) => metadata = Some(parsed),
@@ -318,7 +307,7 @@ pub(crate) async fn pin_file(
             "pinataOptions" => {
                 let text = match field.text().await {
                     Ok(text) => text,
-                    Err(error) => return bad_request("INVALID_REQUEST", error.to_string()),
+                    Err(error) => return Reason::InvalidRequest.error(error.to_string()),
                 };
                 match parse_json(text.as_bytes(), "pinataOptions JSON object") {
                     Ok(parsed) => options = Some(parsed),
@@ -373,10 +362,7 @@ struct WrappedJson {
     options: Option<wire::PinataOptions>,
 }
 
-/// Largest JSON body `pinJSONToIPFS` accepts (10 MB, the documented limit).
-const MAX_JSON_BYTES: usize = 10 * 1000 * 1000;
-
-/// `POST /pinning/pinJSONToIPFS`.
+/// `POST /pinning/pinJSONToIPFS` (the body limit, 10 MB as documented, is the guard's).
 pub(crate) async fn pin_json(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -384,14 +370,6 @@ pub(crate) async fn pin_json(
 ) -> Response {
     if let Err(refused) = authorize(&state, &headers, "pinJSONToIPFS") {
         return refused;
-    }
-    if body.len() > MAX_JSON_BYTES {
-        return bad_request(
-            "PAYLOAD_TOO_LARGE",
-            format!(
-                "pinJSONToIPFS accepts at most {MAX_JSON_BYTES} bytes; pin larger content as a file"
-            ),
-        );
     }
     let value: Value = match parse_json(&body, "JSON document") {
         Ok(value) => value,
@@ -405,10 +383,9 @@ pub(crate) async fn pin_json(
         match serde_json::from_value::<WrappedJson>(value) {
             Ok(w) => (w.content, w.metadata, w.options),
             Err(error) => {
-                return bad_request(
-                    "INVALID_REQUEST",
-                    format!("pinataMetadata or pinataOptions is malformed: {error}"),
-                );
+                return Reason::InvalidRequest.error(format!(
+                    "pinataMetadata or pinataOptions is malformed: {error}"
+                ));
             }
         }
     } else {
@@ -483,7 +460,7 @@ pub(crate) async fn unpin(
     });
     match result {
         Ok(true) => ok_text(),
-        Ok(false) => not_found(format!(
+        Ok(false) => Reason::ObjectNotFound.error(format!(
             "Your account does not currently have any record associated with this ID: no active pin of {cid}"
         )),
         Err(error) => internal(error),
@@ -506,12 +483,9 @@ pub(crate) async fn hash_metadata(
     };
     for (key, value) in &request.keyvalues {
         if !(value.is_string() || value.is_number() || value.is_boolean() || value.is_null()) {
-            return bad_request(
-                "INVALID_METADATA",
-                format!(
-                    "keyvalue {key:?} must be a string, a number, a boolean or null (to remove it)"
-                ),
-            );
+            return Reason::InvalidMetadata.error(format!(
+                "keyvalue {key:?} must be a string, a number, a boolean or null (to remove it)"
+            ));
         }
     }
     let result = state.write(|tx| {
@@ -540,13 +514,11 @@ pub(crate) async fn hash_metadata(
     });
     match result {
         Ok(Ok(true)) => ok_text(),
-        Ok(Ok(false)) => not_found(format!(
+        Ok(Ok(false)) => Reason::ObjectNotFound.error(format!(
             "Your account does not currently have any record associated with this ID: no active pin of {}",
             request.ipfs_pin_hash
         )),
-        Ok(Err(count)) => bad_request(
-            "INVALID_METADATA",
-            format!(
+        Ok(Err(count)) => Reason::InvalidMetadata.error(format!(
                 "a pin may have at most {MAX_KEYVALUES} keyvalues; this change would leave {count}"
             ),
         ),
@@ -558,22 +530,16 @@ fn check_policy(policy: &wire::PinPolicy) -> Result<(), Response> {
     const REGIONS: [&str; 2] = ["FRA1", "NYC1"];
     for region in &policy.regions {
         if !REGIONS.contains(&region.id.as_str()) {
-            return Err(bad_request(
-                "INVALID_PIN_POLICY",
-                format!(
-                    "unknown region {:?}: the regions are FRA1 and NYC1",
-                    region.id
-                ),
-            ));
+            return Err(Reason::InvalidPinPolicy.error(format!(
+                "unknown region {:?}: the regions are FRA1 and NYC1",
+                region.id
+            )));
         }
         if !(0..=2).contains(&region.desired_replication_count) {
-            return Err(bad_request(
-                "INVALID_PIN_POLICY",
-                format!(
-                    "desiredReplicationCount of {} must be between 0 and 2, not {}",
-                    region.id, region.desired_replication_count
-                ),
-            ));
+            return Err(Reason::InvalidPinPolicy.error(format!(
+                "desiredReplicationCount of {} must be between 0 and 2, not {}",
+                region.id, region.desired_replication_count
+            )));
         }
     }
     Ok(())
@@ -603,7 +569,9 @@ pub(crate) async fn hash_pin_policy(
     });
     match result {
         Ok(Some(_)) => ok_text(),
-        Ok(None) => not_found(format!("no active pin of {}", request.ipfs_pin_hash)),
+        Ok(None) => {
+            Reason::ObjectNotFound.error(format!("no active pin of {}", request.ipfs_pin_hash))
+        }
         Err(error) => internal(error),
     }
 }
@@ -700,18 +668,16 @@ fn parse_pin_list_query(raw: Option<&str>) -> Result<PinListQuery, Response> {
     let mut keyvalue_single: Vec<(String, String)> = Vec::new();
     let time = |name: &str, value: &str| {
         parse_time(value).ok_or_else(|| {
-            bad_request(
-                "INVALID_QUERY",
-                format!("{name} must be a date such as 2024-01-31T00:00:00Z, not {value:?}"),
-            )
+            Reason::InvalidQuery.error(format!(
+                "{name} must be a date such as 2024-01-31T00:00:00Z, not {value:?}"
+            ))
         })
     };
     let number = |name: &str, value: &str| {
         value.parse::<u64>().map_err(|_| {
-            bad_request(
-                "INVALID_QUERY",
-                format!("{name} must be a non-negative integer, not {value:?}"),
-            )
+            Reason::InvalidQuery.error(format!(
+                "{name} must be a non-negative integer, not {value:?}"
+            ))
         })
     };
     for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
@@ -729,20 +695,17 @@ fn parse_pin_list_query(raw: Option<&str>) -> Result<PinListQuery, Response> {
             "pinSizeMax" => query.size_max = Some(number("pinSizeMax", &value)?),
             "status" => {
                 if !["all", "pinned", "unpinned"].contains(&value.as_str()) {
-                    return Err(bad_request(
-                        "INVALID_QUERY",
-                        format!("status must be all, pinned or unpinned, not {value:?}"),
-                    ));
+                    return Err(Reason::InvalidQuery.error(format!(
+                        "status must be all, pinned or unpinned, not {value:?}"
+                    )));
                 }
                 query.status = value;
             }
             "pageLimit" => {
                 let limit = number("pageLimit", &value)?;
                 if !(1..=1000).contains(&limit) {
-                    return Err(bad_request(
-                        "INVALID_QUERY",
-                        format!("pageLimit must be between 1 and 1000, not {limit}"),
-                    ));
+                    return Err(Reason::InvalidQuery
+                        .error(format!("pageLimit must be between 1 and 1000, not {limit}")));
                 }
                 query.limit = limit as usize;
             }
@@ -761,7 +724,7 @@ fn parse_pin_list_query(raw: Option<&str>) -> Result<PinListQuery, Response> {
         }
     }
     query.keyvalues = parse_keyvalue_filters(&keyvalue_json, &keyvalue_single)
-        .map_err(|why| bad_request("INVALID_QUERY", why))?;
+        .map_err(|why| Reason::InvalidQuery.error(why))?;
     Ok(query)
 }
 

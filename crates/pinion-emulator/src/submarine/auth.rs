@@ -1,13 +1,13 @@
 //! Submarine authentication: the `x-api-key` header.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use crate::pinata::constant_time_eq;
 use crate::secrets;
-use crate::service::pinata_error;
 use crate::state::{AppState, Table, Tx};
 use crate::store::Record;
 
@@ -51,11 +51,8 @@ pub(crate) fn create_key(state: &AppState, tx: &mut Tx<'_>, name: &str) -> Subma
 pub(crate) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<SubmarineKey, Response> {
     let given = headers.get("x-api-key").and_then(|v| v.to_str().ok());
     let Some(given) = given else {
-        return Err(pinata_error(
-            StatusCode::UNAUTHORIZED,
-            "INVALID_CREDENTIALS",
-            "The x-api-key header with your Submarine key is missing",
-        ));
+        return Err(Reason::InvalidCredentials
+            .error("The x-api-key header with your Submarine key is missing"));
     };
     state
         .read(|data| {
@@ -66,11 +63,5 @@ pub(crate) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Submari
                 .cloned()
         })
         .filter(|key| !key.revoked)
-        .ok_or_else(|| {
-            pinata_error(
-                StatusCode::UNAUTHORIZED,
-                "INVALID_CREDENTIALS",
-                "Invalid/expired credentials",
-            )
-        })
+        .ok_or_else(|| Reason::InvalidCredentials.error("Invalid/expired credentials"))
 }

@@ -3,19 +3,24 @@
 
 mod auth;
 mod content;
+mod reasons;
 mod token;
 
 pub(crate) use content::ContentRow;
+pub(crate) use reasons::Reason;
 pub(crate) use token::AccessClaims;
 
 use std::collections::BTreeMap;
 
 use axum::Router;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 
 pub(crate) use auth::{SubmarineKey, authorize, create_key};
 
 use crate::EmulatorError;
+use crate::guard;
+use crate::service::ServiceKind;
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;
 
@@ -40,10 +45,12 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>) -> String {
     create_key(state, tx, "pinion emulator").key
 }
 
-/// Every route of `spec/pinata-submarine.yaml`, paths as in the spec (after `/api/v1`).
-pub(crate) fn router() -> Router<AppState> {
+/// Every route of `spec/pinata-submarine.yaml`, paths as in the spec (after `/api/v1`),
+/// behind the [guard](crate::guard): credentials first, then the body limit except on
+/// the upload.
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route("/content", post(content::upload).get(content::list))
+        .route("/content", get(content::list))
         .route("/content/json", post(content::upload_json))
         .route(
             "/content/{id}",
@@ -54,4 +61,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/content/{id}/list", get(content::list_folder))
         .route("/content/{id}/metadata", put(content::update_metadata))
         .route("/auth/content/jwt", post(token::create))
+        .route_layer(from_fn_with_state(
+            (ServiceKind::Submarine, guard::JSON_BODY_LIMIT),
+            guard::json_body,
+        ))
+        // Streams to disk: no body limit.
+        .route("/content", post(content::upload))
+        .route_layer(from_fn_with_state(
+            (state.clone(), ServiceKind::Submarine),
+            guard::authenticated,
+        ))
 }

@@ -7,15 +7,15 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use pinion_api::submarine::types as wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Reason;
 use super::authorize;
 use crate::jwt;
-use crate::service::pinata_error;
 use crate::state::AppState;
 
 /// The claims of a content access token.
@@ -28,7 +28,7 @@ pub(crate) struct AccessClaims {
 }
 
 fn bad_request(details: impl AsRef<str>) -> Response {
-    pinata_error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", details.as_ref())
+    Reason::InvalidRequest.error(details)
 }
 
 /// Checks the request by hand so each mistake gets its own message.

@@ -1,16 +1,16 @@
 //! W3IPFS authentication: API key pairs with scopes, and the account's session JWT
 //! (which acts for the user, like an admin key).
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pinion_scopes::w3ipfs::W3ipfsScopes;
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
 use crate::jwt::{self, JwtError};
 use crate::pinata::constant_time_eq;
 use crate::secrets;
-use crate::service::w3ipfs_error;
 use crate::state::{AppState, Table, Tx};
 use crate::store::Record;
 
@@ -98,7 +98,7 @@ pub(crate) enum Caller {
 }
 
 fn unauthorized(message: &str) -> Response {
-    w3ipfs_error(StatusCode::UNAUTHORIZED, message)
+    Reason::InvalidCredentials.error(message)
 }
 
 /// Authenticates the request and checks it may run `operation_id` (an operationId of
@@ -113,26 +113,40 @@ pub(crate) fn authorize(
 ) -> Result<Caller, Response> {
     let requirement = pinion_scopes::w3ipfs::requirement(operation_id)
         .unwrap_or_else(|| panic!("{operation_id} is not an operation of spec/w3ipfs.yaml"));
+    match authenticate(state, headers)? {
+        Credential::Session => Ok(Caller::Session),
+        Credential::Key(scopes) if scopes.satisfies(requirement) => Ok(Caller::Key),
+        Credential::Key(_) => Err(Reason::MissingScope.error(format!(
+            "{} for {operation_id}",
+            Reason::MissingScope.text()
+        ))),
+    }
+}
+
+/// What a request's credentials turned out to be.
+pub(crate) enum Credential {
+    /// The user's session JWT.
+    Session,
+    /// An API key pair with these scopes.
+    Key(W3ipfsScopes),
+}
+
+/// Checks the request's credentials (a key pair or the session JWT) without looking at
+/// what they are for: what the edge checks before it reads a request's body.
+pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Credential, Response> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let (Some(api_key), Some(secret)) = (header("pinning_api_key"), header("pinning_secret_key"))
     {
-        let key = state
+        return state
             .read(|data| {
                 data.w3ipfs
                     .keys
                     .values()
                     .find(|k| k.api_key == api_key)
-                    .cloned()
+                    .filter(|key| constant_time_eq(&key.secret_key, secret))
+                    .map(|key| Credential::Key(key.scopes.clone()))
             })
-            .filter(|key| constant_time_eq(&key.secret_key, secret))
-            .ok_or_else(|| unauthorized("Invalid API key or secret key"))?;
-        if !key.scopes.satisfies(requirement) {
-            return Err(w3ipfs_error(
-                StatusCode::FORBIDDEN,
-                &format!("This API key does not have the scope needed for {operation_id}"),
-            ));
-        }
-        return Ok(Caller::Key);
+            .ok_or_else(|| Reason::InvalidCredentials.answer());
     }
     if let Some(authorization) = header("authorization") {
         let token = authorization
@@ -154,7 +168,7 @@ pub(crate) fn authorize(
         if claims.exp <= state.clock.unix_seconds() {
             return Err(unauthorized("validate: Token is expired"));
         }
-        return Ok(Caller::Session);
+        return Ok(Credential::Session);
     }
-    Err(unauthorized("You are not logged in"))
+    Err(Reason::NotLoggedIn.answer())
 }

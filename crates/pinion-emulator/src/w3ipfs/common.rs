@@ -7,22 +7,22 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::Reason;
 use crate::EmulatorError;
-use crate::service::w3ipfs_error;
 
 /// 400 with `message`.
 pub(crate) fn bad_request(message: impl AsRef<str>) -> Response {
-    w3ipfs_error(StatusCode::BAD_REQUEST, message.as_ref())
+    Reason::BadRequest.error(message)
 }
 
 /// 404 `record not found` (GORM's text, which the service passes through).
 pub(crate) fn not_found() -> Response {
-    w3ipfs_error(StatusCode::NOT_FOUND, "record not found")
+    Reason::RecordNotFound.answer()
 }
 
 /// 500 for a failure of the emulator's own storage.
 pub(crate) fn internal(error: EmulatorError) -> Response {
-    w3ipfs_error(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string())
+    Reason::Internal.error(error.to_string())
 }
 
 /// A JSON answer with `status`.

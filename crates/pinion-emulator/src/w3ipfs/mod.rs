@@ -7,19 +7,26 @@ mod common;
 mod keys;
 mod nft;
 mod pins;
+mod reasons;
 
 use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use pinion_api::w3ipfs::types as wire;
 use pinion_scopes::w3ipfs::W3ipfsScopes;
 
-pub(crate) use auth::{DEFAULT_KEY_NAME, W3ipfsKey, authorize, create_key, session_token};
+pub(crate) use auth::{
+    DEFAULT_KEY_NAME, W3ipfsKey, authenticate, authorize, create_key, session_token,
+};
+pub(crate) use reasons::Reason;
 
+use crate::guard;
+use crate::service::ServiceKind;
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;
 use crate::{EmulatorError, W3ipfsAdmin};
@@ -57,25 +64,35 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>, user_id: &str) 
 }
 
 /// Every route of `spec/w3ipfs.yaml`, paths as in the spec without trailing slashes
-/// (the edge strips them).
-pub(crate) fn router() -> Router<AppState> {
+/// (the edge strips them), behind the [guard](crate::guard): credentials first, then
+/// the body limit except on the uploads.
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/apiKeys", post(keys::create))
         .route("/apiKeys/list", get(keys::list))
         .route("/apiKeys/testAuthentication", get(test_authentication))
         .route("/apiKeys/{id}", delete(keys::delete))
-        .route("/pinning", post(pins::pin_file))
         .route("/pinning/pinByHash", post(pins::pin_by_hash))
         .route("/pinning/pins", get(pins::list_pins))
         .route("/pinning/metadata", put(pins::update_metadata))
         .route("/pinning/unpin/{id}", delete(pins::unpin))
         .route("/pinning/{id}", get(pins::get_pin))
-        .route("/nft", post(nft::create))
         .route("/nft/nfts", get(nft::list))
         .route("/nft/unpin/{id}", delete(nft::unpin))
         .route("/nft/{id}", get(nft::get))
         .route("/users/me", get(account::me))
         .route("/gateways", get(account::gateways))
+        .route_layer(from_fn_with_state(
+            (ServiceKind::W3ipfs, guard::JSON_BODY_LIMIT),
+            guard::json_body,
+        ))
+        // Stream to disk: no body limit.
+        .route("/pinning", post(pins::pin_file))
+        .route("/nft", post(nft::create))
+        .route_layer(from_fn_with_state(
+            (state.clone(), ServiceKind::W3ipfs),
+            guard::authenticated,
+        ))
 }
 
 /// `GET /apiKeys/testAuthentication`.

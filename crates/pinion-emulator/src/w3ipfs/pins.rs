@@ -120,7 +120,7 @@ pub(crate) fn settle(tx: &mut Tx<'_>, now: DateTime<Utc>) {
         .cloned()
         .collect();
     for row in pending {
-        let Some(object) = tx.data().objects.get(&row.cid).cloned() else {
+        let Some(object) = content::published(tx.data(), &row.cid).cloned() else {
             continue;
         };
         tx.update::<PinRow>(&row.id, |pin| {

@@ -1,6 +1,8 @@
 //! Shared by the emulator's integration tests: a started emulator and an HTTP client.
 #![allow(dead_code)]
 
+pub mod pinata;
+
 use pinion_emulator::{AdminCredentials, Emulator, RunningEmulator};
 use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
