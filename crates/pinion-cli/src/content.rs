@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::cli::ContentCommand;
 use crate::context::Ctx;
 use crate::exit::Usage;
-use crate::listing::{Rows, Table};
+use crate::listing::{Layout, Rows};
 use crate::output::{bytes, to_json};
 
 fn uuid(id: &str) -> Result<uuid::Uuid> {
@@ -78,7 +78,7 @@ pub async fn run(ctx: &Ctx, command: ContentCommand) -> Result<()> {
             } else {
                 Rows::from_listing(client.content_page(&filter, 0).await?)?
             };
-            let layout = Table {
+            let layout = Layout {
                 header: &["ID", "CID", "NAME", "CREATED"],
                 bare: 0,
             };

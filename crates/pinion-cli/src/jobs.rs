@@ -6,7 +6,7 @@ use pinion::pinata;
 use crate::cli::{JobsArgs, ServiceName};
 use crate::context::Ctx;
 use crate::exit::Usage;
-use crate::listing::{Rows, Table};
+use crate::listing::{Layout, Rows};
 use crate::output::to_json;
 
 pub async fn jobs(ctx: &Ctx, args: JobsArgs) -> Result<()> {
@@ -31,7 +31,7 @@ pub async fn jobs(ctx: &Ctx, args: JobsArgs) -> Result<()> {
     } else {
         Rows::from_listing(client.pin_jobs_page(&filter, 0).await?)?
     };
-    let layout = Table {
+    let layout = Layout {
         header: &["CID", "STATUS", "QUEUED"],
         bare: 0,
     };

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::cli::{KeysCommand, KeysCreateArgs, ServiceName};
 use crate::context::{Ctx, name};
 use crate::exit::Usage;
-use crate::listing::{Rows, Table};
+use crate::listing::{Layout, Rows};
 
 pub async fn run(ctx: &Ctx, command: KeysCommand) -> Result<()> {
     match command {
@@ -185,7 +185,7 @@ async fn list(ctx: &Ctx) -> Result<()> {
     }
     .context("listing the keys")?
     .redact_secrets();
-    let layout = Table {
+    let layout = Layout {
         header: &["KEY", "NAME", "STATE"],
         bare: 0,
     };

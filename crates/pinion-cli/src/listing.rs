@@ -49,7 +49,7 @@ pub struct Rows<T> {
 /// How the readable rows are shown: a table with `header`, and with `-q` the cell of
 /// column `bare`, one per line.
 #[derive(Debug, Clone, Copy)]
-pub struct Table<'a> {
+pub struct Layout<'a> {
     pub header: &'a [&'a str],
     pub bare: usize,
 }
@@ -86,17 +86,16 @@ impl<T> Rows<T> {
     fn push(&mut self, row: Result<T, pinion::Error>) -> Result<(), pinion::Error> {
         let row = match row {
             Ok(row) => Row::Read(row),
-            Err(error @ pinion::Error::UndecodableRow { .. }) => {
+            Err(error) => {
                 let why = error.to_string();
-                let pinion::Error::UndecodableRow { raw, .. } = error else {
-                    unreachable!("matched as an undecodable row just above")
-                };
-                Row::Odd(OddRow {
-                    why,
-                    raw: raw.into_json(),
-                })
+                match error {
+                    pinion::Error::UndecodableRow { raw, .. } => Row::Odd(OddRow {
+                        why,
+                        raw: raw.into_json(),
+                    }),
+                    other => return Err(other),
+                }
             }
-            Err(error) => return Err(error),
         };
         self.rows.push(row);
         Ok(())
@@ -118,7 +117,7 @@ impl<T> Rows<T> {
     pub fn print(
         &self,
         out: &Output,
-        layout: Table<'_>,
+        layout: Layout<'_>,
         cells: impl Fn(&T) -> Vec<String>,
         json: impl Fn(&T) -> Value,
     ) {

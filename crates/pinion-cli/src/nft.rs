@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::cli::{NftCommand, ServiceName};
 use crate::context::Ctx;
 use crate::exit::Usage;
-use crate::listing::{Rows, Table};
+use crate::listing::{Layout, Rows};
 use crate::output::to_json;
 
 fn uuid(id: &str) -> Result<uuid::Uuid> {
@@ -43,7 +43,7 @@ pub async fn run(ctx: &Ctx, command: NftCommand) -> Result<()> {
             } else {
                 Rows::from_listing(client.nfts_page(&filter, 0).await?)?
             };
-            let layout = Table {
+            let layout = Layout {
                 header: &["ID", "ASSET CID", "METADATA CID", "PINNED"],
                 bare: 0,
             };

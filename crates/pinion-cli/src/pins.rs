@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::cli::{PinsCommand, PinsListArgs, ServiceName};
 use crate::context::Ctx;
 use crate::exit::Usage;
-use crate::listing::{Rows, Table};
+use crate::listing::{Layout, Rows};
 use crate::output::{bytes, to_json};
 use crate::pin::keyvalues;
 
@@ -94,7 +94,7 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             } else {
                 Rows::from_listing(client.pins_page(&filter, 0).await?)?
             };
-            let layout = Table {
+            let layout = Layout {
                 header: &["CID", "NAME", "SIZE", "PINNED"],
                 bare: 0,
             };
@@ -154,7 +154,7 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             } else {
                 Rows::from_listing(client.pins_page(&filter, 0).await?)?
             };
-            let layout = Table {
+            let layout = Layout {
                 header: &["ID", "CID", "NAME", "SIZE"],
                 bare: 1,
             };
