@@ -1,7 +1,6 @@
 //! `pinion content upload | list | get | update | delete` (Submarine).
 
 use anyhow::{Context as _, Result};
-use futures::TryStreamExt;
 use pinion::submarine::{ContentFilter, types::ContentItem};
 use pinion::upload::{UploadOptions, UploadSource};
 use serde_json::json;
@@ -9,7 +8,8 @@ use serde_json::json;
 use crate::cli::ContentCommand;
 use crate::context::Ctx;
 use crate::exit::Usage;
-use crate::output::{bytes, table, to_json};
+use crate::listing::{Layout, Rows};
+use crate::output::{bytes, to_json};
 
 fn uuid(id: &str) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(id.trim()).map_err(|_| {
@@ -73,27 +73,28 @@ pub async fn run(ctx: &Ctx, command: ContentCommand) -> Result<()> {
                 page_size: Some(if all { 100 } else { 10 }),
                 ..ContentFilter::default()
             };
-            let items: Vec<ContentItem> = if all {
-                client.content(filter).try_collect().await?
+            let items: Rows<ContentItem> = if all {
+                Rows::collect(client.content(filter)).await?
             } else {
-                client.content_page(&filter, 0).await?.into_rows()?
+                Rows::from_listing(client.content_page(&filter, 0).await?)?
             };
-            let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let rows: Vec<Vec<String>> = items
-                .iter()
-                .map(|i| {
+            let layout = Layout {
+                header: &["ID", "CID", "NAME", "CREATED"],
+                bare: 0,
+            };
+            items.print(
+                &ctx.out,
+                layout,
+                |i| {
                     vec![
                         i.id.to_string(),
                         i.cid.clone(),
                         i.name.clone(),
                         i.created_at.to_rfc3339(),
                     ]
-                })
-                .collect();
-            ctx.out.print(to_json(&items), &ids, || {
-                table(&["ID", "CID", "NAME", "CREATED"], &rows)
-            });
+                },
+                to_json,
+            );
         }
         ContentCommand::Get { id } => {
             let item = client.get_content(uuid(&id)?).await?;

@@ -1,13 +1,13 @@
 //! `pinion jobs`: Pinata's pin-by-CID queue.
 
 use anyhow::Result;
-use futures::TryStreamExt;
 use pinion::pinata;
 
 use crate::cli::{JobsArgs, ServiceName};
 use crate::context::Ctx;
 use crate::exit::Usage;
-use crate::output::{table, to_json};
+use crate::listing::{Layout, Rows};
+use crate::output::to_json;
 
 pub async fn jobs(ctx: &Ctx, args: JobsArgs) -> Result<()> {
     ctx.require(ServiceName::Pinata, "jobs")?;
@@ -27,16 +27,19 @@ pub async fn jobs(ctx: &Ctx, args: JobsArgs) -> Result<()> {
     };
     let client = ctx.pinata()?;
     let jobs = if args.all {
-        client.pin_jobs(filter).try_collect::<Vec<_>>().await?
+        Rows::collect(client.pin_jobs(filter)).await?
     } else {
-        client.pin_jobs_page(&filter, 0).await?.into_rows()?
+        Rows::from_listing(client.pin_jobs_page(&filter, 0).await?)?
     };
-    let json = to_json(&jobs);
-    let rows: Vec<Vec<String>> = json
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|job| {
+    let layout = Layout {
+        header: &["CID", "STATUS", "QUEUED"],
+        bare: 0,
+    };
+    jobs.print(
+        &ctx.out,
+        layout,
+        |job| {
+            let job = to_json(job);
             let field = |k: &str| {
                 job.get(k)
                     .map(|v| {
@@ -51,11 +54,8 @@ pub async fn jobs(ctx: &Ctx, args: JobsArgs) -> Result<()> {
                 field("status"),
                 field("date_queued"),
             ]
-        })
-        .collect();
-    let cids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    ctx.out.print(json.clone(), &cids, || {
-        table(&["CID", "STATUS", "QUEUED"], &rows)
-    });
+        },
+        to_json,
+    );
     Ok(())
 }

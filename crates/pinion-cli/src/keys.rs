@@ -1,17 +1,18 @@
 //! `pinion keys create | list | revoke`.
 
 use anyhow::{Context as _, Result};
-use pinion::PinningService;
+use futures::StreamExt;
 use pinion::scopes::Capability;
 use pinion::scopes::pinata::{PinataFlag, PinataPermissions};
 use pinion::scopes::w3ipfs::{W3ipfsScope, W3ipfsScopes};
+use pinion::{KeyInfo, PinningService};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::cli::{KeysCommand, KeysCreateArgs, ServiceName};
 use crate::context::{Ctx, name};
 use crate::exit::Usage;
-use crate::output::table;
+use crate::listing::{Layout, Rows};
 
 pub async fn run(ctx: &Ctx, command: KeysCommand) -> Result<()> {
     match command {
@@ -168,30 +169,38 @@ async fn create(ctx: &Ctx, args: KeysCreateArgs) -> Result<()> {
     Ok(())
 }
 
+/// Every key, page by page. A row that does not have the documented shape is still
+/// listed when it has the fields a [`KeyInfo`] needs; one that does not is kept as its
+/// raw JSON, with its secrets redacted.
 async fn list(ctx: &Ctx) -> Result<()> {
     let keys = match ctx.service()? {
-        ServiceName::Pinata => ctx.pinata()?.list_keys().await,
-        ServiceName::W3ipfs => ctx.w3ipfs_admin()?.list_keys().await,
+        ServiceName::Pinata => {
+            let client = ctx.pinata()?;
+            Rows::collect(client.api_keys().map(KeyInfo::from_pinata_row)).await
+        }
+        ServiceName::W3ipfs => {
+            let client = ctx.w3ipfs_admin()?;
+            Rows::collect(client.api_keys().map(KeyInfo::from_w3ipfs_row)).await
+        }
     }
-    .context("listing the keys")?;
-    let json: Vec<_> = keys
-        .iter()
-        .map(|k| json!({ "key": k.handle, "name": k.name, "revoked": k.revoked }))
-        .collect();
-    let handles: Vec<&str> = keys.iter().map(|k| k.handle.as_str()).collect();
-    let rows: Vec<Vec<String>> = keys
-        .iter()
-        .map(|k| {
+    .context("listing the keys")?
+    .redact_secrets();
+    let layout = Layout {
+        header: &["KEY", "NAME", "STATE"],
+        bare: 0,
+    };
+    keys.print(
+        &ctx.out,
+        layout,
+        |k| {
             vec![
                 k.handle.clone(),
                 k.name.clone(),
                 if k.revoked { "revoked" } else { "active" }.to_owned(),
             ]
-        })
-        .collect();
-    ctx.out.print(json!(json), &handles, || {
-        table(&["KEY", "NAME", "STATE"], &rows)
-    });
+        },
+        |k| json!({ "key": k.handle, "name": k.name, "revoked": k.revoked }),
+    );
     Ok(())
 }
 

@@ -11,6 +11,7 @@ mod context;
 mod exit;
 mod jobs;
 mod keys;
+mod listing;
 mod local;
 mod metadata;
 mod misc;

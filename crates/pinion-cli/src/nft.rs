@@ -1,14 +1,14 @@
 //! `pinion nft create | list | get | unpin` (W3IPFS).
 
 use anyhow::{Context as _, Result};
-use futures::TryStreamExt;
 use pinion::w3ipfs::{self, types::Nft};
 use serde_json::{Map, Value, json};
 
 use crate::cli::{NftCommand, ServiceName};
 use crate::context::Ctx;
 use crate::exit::Usage;
-use crate::output::{table, to_json};
+use crate::listing::{Layout, Rows};
+use crate::output::to_json;
 
 fn uuid(id: &str) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(id.trim())
@@ -39,26 +39,27 @@ pub async fn run(ctx: &Ctx, command: NftCommand) -> Result<()> {
                 ..w3ipfs::ListFilter::default()
             };
             let nfts = if all {
-                client.nfts(filter).try_collect::<Vec<_>>().await?
+                Rows::collect(client.nfts(filter)).await?
             } else {
-                client.nfts_page(&filter, 0).await?.into_rows()?
+                Rows::from_listing(client.nfts_page(&filter, 0).await?)?
             };
-            let ids: Vec<String> = nfts.iter().map(|n| n.id.to_string()).collect();
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let rows: Vec<Vec<String>> = nfts
-                .iter()
-                .map(|n| {
+            let layout = Layout {
+                header: &["ID", "ASSET CID", "METADATA CID", "PINNED"],
+                bare: 0,
+            };
+            nfts.print(
+                &ctx.out,
+                layout,
+                |n| {
                     vec![
                         n.id.to_string(),
                         n.asset_cid.clone(),
                         n.metadata_cid.clone(),
                         n.pinned.to_string(),
                     ]
-                })
-                .collect();
-            ctx.out.print(to_json(&nfts), &ids, || {
-                table(&["ID", "ASSET CID", "METADATA CID", "PINNED"], &rows)
-            });
+                },
+                to_json,
+            );
         }
         NftCommand::Get { id } => {
             let nft = client.get_nft(uuid(&id)?).await?;

@@ -1,7 +1,6 @@
 //! `pinion pins list | get` and `pinion unpin`.
 
 use anyhow::{Context as _, Result};
-use futures::TryStreamExt;
 use pinion::PinningService;
 use pinion::{pinata, w3ipfs};
 use serde_json::json;
@@ -9,7 +8,8 @@ use serde_json::json;
 use crate::cli::{PinsCommand, PinsListArgs, ServiceName};
 use crate::context::Ctx;
 use crate::exit::Usage;
-use crate::output::{bytes, table, to_json};
+use crate::listing::{Layout, Rows};
+use crate::output::{bytes, to_json};
 use crate::pin::keyvalues;
 
 fn date(value: &Option<String>, what: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
@@ -90,25 +90,27 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             };
             let client = ctx.pinata()?;
             let rows = if args.all {
-                client.pins(filter).try_collect::<Vec<_>>().await?
+                Rows::collect(client.pins(filter)).await?
             } else {
-                client.pins_page(&filter, 0).await?.into_rows()?
+                Rows::from_listing(client.pins_page(&filter, 0).await?)?
             };
-            let cids: Vec<&str> = rows.iter().map(|r| r.ipfs_pin_hash.as_str()).collect();
-            let table_rows: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
+            let layout = Layout {
+                header: &["CID", "NAME", "SIZE", "PINNED"],
+                bare: 0,
+            };
+            rows.print(
+                &ctx.out,
+                layout,
+                |r| {
                     vec![
                         r.ipfs_pin_hash.clone(),
                         r.metadata.name.clone().unwrap_or_default(),
                         bytes(u64::try_from(r.size).ok()),
                         r.date_pinned.to_rfc3339(),
                     ]
-                })
-                .collect();
-            ctx.out.print(to_json(&rows), &cids, || {
-                table(&["CID", "NAME", "SIZE", "PINNED"], &table_rows)
-            });
+                },
+                to_json,
+            );
         }
         ServiceName::W3ipfs => {
             let unsupported = [
@@ -148,25 +150,27 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             };
             let client = ctx.w3ipfs()?;
             let pins = if args.all {
-                client.pins(filter).try_collect::<Vec<_>>().await?
+                Rows::collect(client.pins(filter)).await?
             } else {
-                client.pins_page(&filter, 0).await?.into_rows()?
+                Rows::from_listing(client.pins_page(&filter, 0).await?)?
             };
-            let cids: Vec<&str> = pins.iter().map(|p| p.cid.as_str()).collect();
-            let rows: Vec<Vec<String>> = pins
-                .iter()
-                .map(|p| {
+            let layout = Layout {
+                header: &["ID", "CID", "NAME", "SIZE"],
+                bare: 1,
+            };
+            pins.print(
+                &ctx.out,
+                layout,
+                |p| {
                     vec![
                         p.id.to_string(),
                         p.cid.clone(),
                         p.metadata.name.clone().unwrap_or_default(),
                         bytes(p.size.and_then(|s| u64::try_from(s).ok())),
                     ]
-                })
-                .collect();
-            ctx.out.print(to_json(&pins), &cids, || {
-                table(&["ID", "CID", "NAME", "SIZE"], &rows)
-            });
+                },
+                to_json,
+            );
         }
     }
     Ok(())

@@ -44,6 +44,21 @@ pub struct KeyInfo {
     pub revoked: bool,
 }
 
+impl KeyInfo {
+    /// One row of [`pinata::Client::api_keys`] in neutral terms. An
+    /// [`Error::UndecodableRow`] that has the fields a `KeyInfo` needs still gives one,
+    /// as in [`PinningService::list_keys`]; any other error stays.
+    pub fn from_pinata_row(row: Result<pinata::types::ApiKey, Error>) -> Result<Self, Error> {
+        pinata_key(row)
+    }
+
+    /// One row of [`w3ipfs::Client::api_keys`] in neutral terms, as
+    /// [`KeyInfo::from_pinata_row`] does for Pinata.
+    pub fn from_w3ipfs_row(row: Result<w3ipfs::types::ApiKey, Error>) -> Result<Self, Error> {
+        w3ipfs_key(row)
+    }
+}
+
 /// A key just created; its secrets are shown only now.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
