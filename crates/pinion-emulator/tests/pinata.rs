@@ -99,6 +99,10 @@ async fn authentication_failures_in_pinatas_shapes() {
         c.pinata.api_secret.clone(),
     ));
     pair.get("/data/testAuthentication", 200).await;
+    // The v3 SDK asks under `/v3` when its endpointUrl ends in `/v3`.
+    admin.get("/v3/data/testAuthentication", 200).await;
+    let usage = admin.get("/v3/data/userPinnedDataTotal", 200).await;
+    assert!(usage["pin_count"].is_number(), "{usage}");
 }
 
 #[tokio::test]
@@ -348,6 +352,10 @@ async fn directories_upload_as_their_top_directory() {
         .await;
     assert_eq!(listed["rows"][0]["metadata"]["name"], "my site");
     assert_eq!(listed["rows"][0]["number_of_files"], 3);
+    // The fields the v3 SDK's folder upload reads from this answer.
+    assert_eq!(answer["ID"], listed["rows"][0]["id"]);
+    assert_eq!(answer["Name"], "my site");
+    assert_eq!(answer["NumberOfFiles"], 3);
 
     let unrelated = admin
         .upload(
