@@ -147,7 +147,7 @@ impl Report {
             ));
         }
         out.push_str(&format!(
-            "{} difference(s): {} explained by spec/drift-allow.yaml, {} new; {} unused allow-list entr(y/ies)\n",
+            "{} difference(s): {} explained by spec/drift-allow.yaml, {} new; {} allow-list entries unused\n",
             self.explained.len() + self.new.len(),
             self.explained.len(),
             self.new.len(),
