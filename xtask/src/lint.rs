@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use heck::ToSnakeCase;
 use serde_json::Value;
 
 use crate::schema::{SchemaChecker, resolve};
@@ -11,6 +12,10 @@ use crate::specs::{Operation, operations};
 
 /// Marks an operation the library implements by hand (progenitor cannot generate it).
 pub const HANDWRITTEN: &str = "x-pinion-handwritten";
+
+/// Marks an operation of the TUS resumable-upload exchange (`OPTIONS`, `HEAD`, `PATCH` with
+/// `application/offset+octet-stream`): described in the spec, implemented by hand.
+pub const TUS: &str = "x-pinion-tus";
 
 /// Lints one spec; returns every problem found (empty when the spec is fine).
 pub fn lint(spec: &Value) -> Vec<String> {
@@ -24,6 +29,7 @@ pub fn lint(spec: &Value) -> Vec<String> {
     check_refs(spec, spec, "#", &mut problems);
     check_numeric_enums(spec, "#", &mut problems);
     check_descriptions(spec, "#", &mut problems);
+    check_field_names(spec, "#", &mut problems);
     check_operations(spec, &mut problems);
     check_examples(spec, &mut problems);
     problems
@@ -137,6 +143,37 @@ fn doctest_hazard(text: &str) -> Option<String> {
     None
 }
 
+/// Two properties of one object that become the same Rust field (`swap_cid` and `swapCid`)
+/// generate code that does not compile.
+fn check_field_names(value: &Value, at: &str, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(properties) = object.get("properties").and_then(Value::as_object) {
+                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+                for name in properties.keys() {
+                    if let Some(first) = seen.insert(name.to_snake_case(), name) {
+                        problems.push(format!(
+                            "{at}/properties: `{first}` and `{name}` become the same Rust field; \
+                             declare one and describe the other"
+                        ));
+                    }
+                }
+            }
+            for (key, child) in object {
+                if key != "example" && key != "examples" {
+                    check_field_names(child, &format!("{at}/{}", escape(key)), problems);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_field_names(child, &format!("{at}/{index}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
@@ -179,15 +216,20 @@ fn check_operations(spec: &Value, problems: &mut Vec<String>) {
 
 fn check_request_body(spec: &Value, op: &Operation<'_>, problems: &mut Vec<String>) {
     let label = op.label();
-    let handwritten = op.value.get(HANDWRITTEN).and_then(Value::as_bool) == Some(true);
+    let handwritten = op.is_handwritten();
     if op.is_multipart() && !handwritten {
         problems.push(format!(
             "{label}: multipart request bodies cannot be generated; mark the operation `{HANDWRITTEN}: true`"
         ));
     }
-    if handwritten && !op.is_multipart() {
+    if op.is_tus() && !handwritten {
         problems.push(format!(
-            "{label}: `{HANDWRITTEN}` is only for multipart operations progenitor cannot generate"
+            "{label}: TUS operations cannot be generated; mark the operation `{HANDWRITTEN}: true`"
+        ));
+    }
+    if handwritten && !op.is_multipart() && !op.is_tus() {
+        problems.push(format!(
+            "{label}: `{HANDWRITTEN}` is only for multipart or TUS (`{TUS}: true`) operations progenitor cannot generate"
         ));
     }
     let Some(body) = op.value.get("requestBody") else {
@@ -450,6 +492,45 @@ mod tests {
         );
         op[HANDWRITTEN] = json!(true);
         assert_eq!(lint(&minimal(op)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn tus_operations_must_be_marked_handwritten_and_only_they_may_be() {
+        let mut op = good_op();
+        op[TUS] = json!(true);
+        let problems = lint(&minimal(op.clone()));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("TUS operations cannot be generated")),
+            "{problems:?}"
+        );
+        op[HANDWRITTEN] = json!(true);
+        assert_eq!(lint(&minimal(op)), Vec::<String>::new());
+
+        let mut plain = good_op();
+        plain[HANDWRITTEN] = json!(true);
+        let problems = lint(&minimal(plain));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("only for multipart or TUS")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn properties_that_become_the_same_rust_field_are_refused() {
+        let mut spec = minimal(good_op());
+        spec["components"]["schemas"]["Swap"] = json!({ "type": "object", "properties": {
+            "swap_cid": { "type": "string" }, "swapCid": { "type": "string" } } });
+        let problems = lint(&spec);
+        assert!(
+            problems.iter().any(|p| p
+                .contains("`swapCid` and `swap_cid` become the same Rust field")
+                || p.contains("`swap_cid` and `swapCid` become the same Rust field")),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use xtask::{bench, codegen, lint, specs};
+use xtask::{bench, codegen, drift, lint, specs};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "pinion project automation")]
@@ -27,6 +27,14 @@ enum Command {
     },
     /// Lint the specs only: refs, operationIds, response shapes, examples.
     Lint,
+    /// Compare the specs with the facts of Pinata's published OpenAPI files in
+    /// spec/upstream.json; fails on a difference spec/drift-allow.yaml does not explain.
+    Drift {
+        /// First extract the facts of these upstream files (e.g.
+        /// ../shared/reference/upstream/pinata-api-v3.yaml) into spec/upstream.json.
+        #[arg(long, num_args = 1.., value_name = "FILE")]
+        refresh: Vec<std::path::PathBuf>,
+    },
     /// Build every benchmark in release mode, run them, print one table of their
     /// figures and write it with the machine's description into BENCHMARKS.md; fails
     /// when a benchmark misses a goal.
@@ -71,6 +79,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Command::Drift { refresh } => {
+            if !refresh.is_empty() {
+                for name in drift::refresh(&root, &refresh)? {
+                    println!("refreshed {name} in spec/upstream.json");
+                }
+            }
+            let report = drift::check(&root)?;
+            print!("{}", report.render());
+            Ok(if report.is_clean() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Lint => {
             let mut failed = false;

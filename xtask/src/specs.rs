@@ -29,6 +29,16 @@ pub const SPECS: &[SpecTarget] = &[
         inner_type: "crate::ClientContext<crate::auth::SubmarineCredentials>",
     },
     SpecTarget {
+        file: "pinata-v3.yaml",
+        module: "pinata_v3",
+        inner_type: "crate::ClientContext<crate::auth::PinataCredentials>",
+    },
+    SpecTarget {
+        file: "pinata-v3-uploads.yaml",
+        module: "pinata_v3_uploads",
+        inner_type: "crate::ClientContext<crate::auth::PinataCredentials>",
+    },
+    SpecTarget {
         file: "w3ipfs.yaml",
         module: "w3ipfs",
         inner_type: "crate::ClientContext<crate::auth::W3ipfsCredentials>",
@@ -97,6 +107,20 @@ impl<'a> Operation<'a> {
     /// `METHOD /path`, for messages.
     pub fn label(&self) -> String {
         format!("{} {}", self.method.to_uppercase(), self.path)
+    }
+
+    /// Whether the operation is marked `x-pinion-handwritten: true`.
+    pub fn is_handwritten(&self) -> bool {
+        self.flag(crate::lint::HANDWRITTEN)
+    }
+
+    /// Whether the operation is marked as part of the TUS exchange (`x-pinion-tus: true`).
+    pub fn is_tus(&self) -> bool {
+        self.flag(crate::lint::TUS)
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.value.get(name).and_then(Value::as_bool) == Some(true)
     }
 
     /// Whether the request body is multipart, which progenitor cannot generate.

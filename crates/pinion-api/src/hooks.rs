@@ -48,5 +48,7 @@ macro_rules! hooks {
 }
 
 hooks!(crate::pinata::Client, PinataCredentials);
+hooks!(crate::pinata_v3::Client, PinataCredentials);
+hooks!(crate::pinata_v3_uploads::Client, PinataCredentials);
 hooks!(crate::submarine::Client, SubmarineCredentials);
 hooks!(crate::w3ipfs::Client, W3ipfsCredentials);

@@ -68,6 +68,19 @@ async fn the_key_pair_and_the_jwt_both_authenticate() {
 }
 
 #[tokio::test]
+async fn the_v3_sdk_glue_answers_under_v3_data() {
+    let emulator = start().await;
+    // The v3 SDK asks under `/v3` when its endpointUrl ends in `/v3`.
+    admin(&emulator)
+        .get("/v3/data/testAuthentication", 200)
+        .await;
+    let usage = admin(&emulator)
+        .get("/v3/data/userPinnedDataTotal", 200)
+        .await;
+    assert!(usage["pin_count"].is_number(), "{usage}");
+}
+
+#[tokio::test]
 async fn a_revoked_key_stops_at_once_by_pair_and_by_jwt() {
     let emulator = start().await;
     let admin = admin(&emulator);

@@ -114,6 +114,10 @@ async fn directories_upload_as_their_top_directory() {
         .await;
     assert_eq!(listed["rows"][0]["metadata"]["name"], "my site");
     assert_eq!(listed["rows"][0]["number_of_files"], 3);
+    // The fields the v3 SDK's folder upload reads from this answer.
+    assert_eq!(answer["ID"], listed["rows"][0]["id"]);
+    assert_eq!(answer["Name"], "my site");
+    assert_eq!(answer["NumberOfFiles"], 3);
 }
 
 #[tokio::test]

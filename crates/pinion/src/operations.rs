@@ -42,6 +42,13 @@ const PINATA: &[Row] = &[
     ("unpin", "unpin", true, G),
     ("pin_list", "pinList", true, R),
     ("user_pinned_data_total", "userPinnedDataTotal", true, R),
+    ("test_authentication_v3", "testAuthenticationV3", true, R),
+    (
+        "user_pinned_data_total_v3",
+        "userPinnedDataTotalV3",
+        true,
+        R,
+    ),
     ("generate_api_key", "generateApiKey", false, G),
     ("list_api_keys", "listApiKeys", true, G),
     ("revoke_api_key", "revokeApiKey", true, G),

@@ -1032,6 +1032,15 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct PinResponse {
+        ///The group the pin went into, if any. Read by the v3 SDK and the CLI.
+        #[serde(
+            rename = "GroupId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_id: ::std::option::Option<::std::string::String>,
+        ///The pin's id, the same id v3 routes use (`/v3/files/public/{id}`). Read by the v3 SDK's folder upload (`fileArray`) and the CLI; not in the official spec.
+        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///The CID (v0 `Qm...` or v1 `baf...` per `cidVersion`); the root directory's CID for a directory upload.
         #[serde(rename = "IpfsHash")]
         pub ipfs_hash: ::std::string::String,
@@ -1041,6 +1050,29 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_duplicate: ::std::option::Option<bool>,
+        ///The pin's key-values. Read by the v3 SDK and the CLI.
+        #[serde(
+            rename = "Keyvalues",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub keyvalues: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The detected MIME type. Read by the v3 SDK and the CLI.
+        #[serde(
+            rename = "MimeType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mime_type: ::std::option::Option<::std::string::String>,
+        ///The pin's name. Read by the v3 SDK and the CLI.
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Files in the upload (1 for a single file). Read by the v3 SDK and the CLI.
+        #[serde(
+            rename = "NumberOfFiles",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub number_of_files: ::std::option::Option<i64>,
         ///Size of the pinned content in bytes.
         #[serde(rename = "PinSize")]
         pub pin_size: i64,
@@ -3720,12 +3752,38 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PinResponse {
+            group_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             ipfs_hash: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
             is_duplicate: ::std::result::Result<
                 ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            keyvalues: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            mime_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            number_of_files: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             pin_size: ::std::result::Result<i64, ::std::string::String>,
@@ -3737,14 +3795,42 @@ pub mod types {
         impl ::std::default::Default for PinResponse {
             fn default() -> Self {
                 Self {
+                    group_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
                     ipfs_hash: Err("no value supplied for ipfs_hash".to_string()),
                     is_duplicate: Ok(Default::default()),
+                    keyvalues: Ok(Default::default()),
+                    mime_type: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    number_of_files: Ok(Default::default()),
                     pin_size: Err("no value supplied for pin_size".to_string()),
                     timestamp: Err("no value supplied for timestamp".to_string()),
                 }
             }
         }
         impl PinResponse {
+            pub fn group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for group_id: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
             pub fn ipfs_hash<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3766,6 +3852,60 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_duplicate: {e}")
+                    });
+                self
+            }
+            pub fn keyvalues<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.keyvalues = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for keyvalues: {e}")
+                    });
+                self
+            }
+            pub fn mime_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mime_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mime_type: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn number_of_files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number_of_files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for number_of_files: {e}"
+                        )
                     });
                 self
             }
@@ -3800,8 +3940,14 @@ pub mod types {
                 value: PinResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    group_id: value.group_id?,
+                    id: value.id?,
                     ipfs_hash: value.ipfs_hash?,
                     is_duplicate: value.is_duplicate?,
+                    keyvalues: value.keyvalues?,
+                    mime_type: value.mime_type?,
+                    name: value.name?,
+                    number_of_files: value.number_of_files?,
                     pin_size: value.pin_size?,
                     timestamp: value.timestamp?,
                 })
@@ -3810,8 +3956,14 @@ pub mod types {
         impl ::std::convert::From<super::PinResponse> for PinResponse {
             fn from(value: super::PinResponse) -> Self {
                 Self {
+                    group_id: Ok(value.group_id),
+                    id: Ok(value.id),
                     ipfs_hash: Ok(value.ipfs_hash),
                     is_duplicate: Ok(value.is_duplicate),
+                    keyvalues: Ok(value.keyvalues),
+                    mime_type: Ok(value.mime_type),
+                    name: Ok(value.name),
+                    number_of_files: Ok(value.number_of_files),
                     pin_size: Ok(value.pin_size),
                     timestamp: Ok(value.timestamp),
                 }
@@ -4804,6 +4956,34 @@ let response = client.revoke_api_key()
 ```*/
     pub fn revoke_api_key(&self) -> builder::RevokeApiKey<'_> {
         builder::RevokeApiKey::new(self)
+    }
+    /**Test authentication (v3 SDK path)
+
+`testAuthentication` under `/v3`: the v3 SDK calls `{endpointUrl}/data/testAuthentication`, so with `endpointUrl` ending in `/v3` it requests this path. Same answer; admin key. [sdk authentication/testAuthentication.ts; obs #1]
+
+Sends a `GET` request to `/v3/data/testAuthentication`
+
+```ignore
+let response = client.test_authentication_v3()
+    .send()
+    .await;
+```*/
+    pub fn test_authentication_v3(&self) -> builder::TestAuthenticationV3<'_> {
+        builder::TestAuthenticationV3::new(self)
+    }
+    /**Account usage (v3 SDK path)
+
+`userPinnedDataTotal` under `/v3`, which the v3 SDK's `pinnedFileCount` and `totalStorageUsage` request when `endpointUrl` ends in `/v3`; there is no v3 usage route. [sdk files/pinnedFileUsage.ts, files/totalStorageUsage.ts; obs #23–#25]
+
+Sends a `GET` request to `/v3/data/userPinnedDataTotal`
+
+```ignore
+let response = client.user_pinned_data_total_v3()
+    .send()
+    .await;
+```*/
+    pub fn user_pinned_data_total_v3(&self) -> builder::UserPinnedDataTotalV3<'_> {
+        builder::UserPinnedDataTotalV3::new(self)
     }
     /**List API keys (v3)
 
@@ -7448,6 +7628,175 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::test_authentication_v3`]
+
+[`Client::test_authentication_v3`]: super::Client::test_authentication_v3*/
+    #[derive(Debug, Clone)]
+    pub struct TestAuthenticationV3<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> TestAuthenticationV3<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/v3/data/testAuthentication`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::TestAuthenticationResponse>,
+            Error<types::Error>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/v3/data/testAuthentication", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "test_authentication_v3",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_pinned_data_total_v3`]
+
+[`Client::user_pinned_data_total_v3`]: super::Client::user_pinned_data_total_v3*/
+    #[derive(Debug, Clone)]
+    pub struct UserPinnedDataTotalV3<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> UserPinnedDataTotalV3<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/v3/data/userPinnedDataTotal`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PinnedDataTotal>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/v3/data/userPinnedDataTotal", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_pinned_data_total_v3",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

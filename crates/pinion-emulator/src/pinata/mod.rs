@@ -88,6 +88,9 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/pinning/unpin/{cid}", delete(pins::unpin))
         .route("/data/pinList", get(pins::pin_list))
         .route("/data/userPinnedDataTotal", get(pins::pinned_data_total))
+        // The v3 SDK requests these under `/v3` when its endpointUrl ends in `/v3`.
+        .route("/v3/data/testAuthentication", get(test_authentication))
+        .route("/v3/data/userPinnedDataTotal", get(pins::pinned_data_total))
         .route("/users/generateApiKey", post(keys::generate))
         .route("/users/apiKeys", get(keys::list_legacy))
         .route("/users/revokeApiKey", put(keys::revoke_legacy))

@@ -216,14 +216,9 @@ fn record_pin(
             content::store(tx, &assembled);
             let root = &assembled.root;
             if let Some(existing) = active_pin(tx.data(), &root.cid).cloned() {
-                return wire::PinResponse {
-                    ipfs_hash: root.cid.clone(),
-                    is_duplicate: Some(true),
-                    pin_size: root.pin_size as i64,
-                    timestamp: existing.date_pinned,
-                };
+                return pin_response(&existing, Some(true));
             }
-            tx.put(PinRow {
+            let row = PinRow {
                 id: crate::secrets::uuid(),
                 cid: root.cid.clone(),
                 size: root.pin_size,
@@ -235,16 +230,30 @@ fn record_pin(
                 number_of_files: root.file_count(),
                 group_id: request.group_id.clone(),
                 pin_policy: request.policy.clone(),
-            });
+            };
+            let answer = pin_response(&row, None);
+            tx.put(row);
             content::add_public_pin(tx, &root.cid);
-            wire::PinResponse {
-                ipfs_hash: root.cid.clone(),
-                is_duplicate: None,
-                pin_size: root.pin_size as i64,
-                timestamp: now,
-            }
+            answer
         })
         .map_err(internal)
+}
+
+/// The upload answer for a pin: the legacy fields, plus the PascalCase ones the v3 SDK's
+/// folder upload reads (`ID`, `Name`, `NumberOfFiles`, `MimeType`, `GroupId`, `Keyvalues`).
+fn pin_response(row: &PinRow, is_duplicate: Option<bool>) -> wire::PinResponse {
+    wire::PinResponse {
+        ipfs_hash: row.cid.clone(),
+        is_duplicate,
+        pin_size: row.size as i64,
+        timestamp: row.date_pinned,
+        id: Some(row.id.clone()),
+        name: row.name.clone(),
+        number_of_files: Some(row.number_of_files as i64),
+        mime_type: row.mime_type.clone(),
+        group_id: row.group_id.clone(),
+        keyvalues: Some(row.keyvalues.clone()),
+    }
 }
 
 fn assemble_error(error: AssembleError) -> Response {
