@@ -17,6 +17,12 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
+    /// The object with inode `ino` on device `dev`.
+    #[cfg(unix)]
+    pub(crate) fn from_raw(dev: u64, ino: u64) -> Self {
+        Self { dev, ino }
+    }
+
     pub(crate) fn of(metadata: &Metadata) -> Self {
         #[cfg(unix)]
         {
@@ -49,12 +55,12 @@ pub struct WalkedFile {
 }
 
 impl WalkedFile {
-    pub(crate) fn new(relative: String, path: PathBuf, metadata: &Metadata) -> Self {
+    pub(crate) fn new(relative: String, path: PathBuf, len: u64, identity: Identity) -> Self {
         Self {
             relative,
-            len: metadata.len(),
-            identity: Identity::of(metadata),
             path,
+            len,
+            identity,
         }
     }
 
@@ -78,7 +84,12 @@ impl WalkedFile {
                 path: path.to_owned(),
             })?
             .to_owned();
-        Ok(Self::new(name, canonical, &metadata))
+        Ok(Self::new(
+            name,
+            canonical,
+            metadata.len(),
+            Identity::of(&metadata),
+        ))
     }
 
     /// Opens the file for reading without following a symbolic link, and checks
