@@ -231,6 +231,8 @@ impl Walker<'_> {
                 Kind::Symlink | Kind::Other => return Err(Error::UnsupportedFileType { path }),
             }
         }
+        // Walked in name order (popped from the end): the same on every file system.
+        subdirectories.sort_unstable_by(|a, b| b.relative.cmp(&a.relative));
         Ok(subdirectories)
     }
 
