@@ -95,8 +95,11 @@ impl WalkedFile {
     /// Opens the file for reading without following a symbolic link, and checks
     /// that it is the very file the walk saw, with the same length.
     ///
-    /// A file replaced since the walk (by another file, or by a link that could
-    /// lead outside the walked directory) is [`Error::Changed`], never read.
+    /// The path is resolved again, but what it opens is only read if it is the
+    /// object (device and inode) the walk found through directory handles inside
+    /// the walked directory: a file replaced since the walk (by another file, by a
+    /// link, or behind a directory on the way swapped for a link to elsewhere) is
+    /// [`Error::Changed`], never read. One `open` and one `fstat`, however deep.
     pub fn open(&self) -> Result<File, Error> {
         let mut options = OpenOptions::new();
         options.read(true);
