@@ -230,3 +230,42 @@ impl TreeBuilder {
         self.entries.len() - 1
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{CidVersion, DirectoryBuilder, hash_bytes};
+
+    #[test]
+    fn paths_are_listed_depth_first_and_looked_up_by_component() {
+        let mut builder = DirectoryBuilder::new(CidVersion::V1);
+        for path in ["a/x", "a/b/y", "a-z", "c"] {
+            builder
+                .add_file(path, hash_bytes(path.as_bytes(), CidVersion::V1))
+                .unwrap();
+        }
+        builder.add_directory("e").unwrap();
+        let tree = builder.finish_tree();
+        let listed: Vec<String> = tree.entries().map(|(path, _)| path).collect();
+        assert_eq!(listed, ["a", "a/b", "a/b/y", "a/x", "a-z", "c", "e"]);
+        let dirs: Vec<String> = tree.directories().map(|(path, _)| path).collect();
+        assert_eq!(dirs, ["a", "a/b", "e"]);
+        let files: Vec<String> = tree.files().map(|(path, _)| path).collect();
+        assert_eq!(files, ["a/b/y", "a/x", "a-z", "c"]);
+        assert_eq!((tree.directory_count(), tree.file_count()), (3, 4));
+
+        let x = hash_bytes(b"a/x", CidVersion::V1);
+        assert_eq!(tree.file("a/x"), Some(&x));
+        assert_eq!(tree.file("./a//x"), Some(&x));
+        assert_eq!(tree.file("a/x/"), Some(&x));
+        assert_eq!(tree.file("a"), None, "a directory is not a file");
+        assert_eq!(tree.directory("a/x"), None, "a file is not a directory");
+        assert_eq!(tree.file("a/x/y"), None, "nothing is below a file");
+        assert_eq!(tree.file("a/../c"), None);
+        assert_eq!(tree.directory(""), None, "the root is `root`");
+        assert_eq!(tree.directory("e").unwrap().byte_len, 0);
+        assert_eq!(
+            tree.directory("a").unwrap().byte_len,
+            (b"a/x".len() + b"a/b/y".len()) as u64
+        );
+    }
+}
