@@ -5,6 +5,7 @@ use std::collections::btree_map::Entry as MapEntry;
 
 use crate::dag::{RawCid, sha256};
 use crate::hamt::{self, ShardEntry};
+use crate::tree::{DirectoryTree, TreeBuilder};
 use crate::{Cid, CidVersion, Error, FileSummary, SHARD_SPLIT_THRESHOLD_BYTES, pb};
 
 /// What IPFS reports for one directory.
@@ -21,19 +22,6 @@ pub struct DirectorySummary {
     /// Whether the directory node is a HAMT shard rather than a flat
     /// UnixFS `Directory`.
     pub sharded: bool,
-}
-
-/// A directory with the summaries of everything below it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DirectoryTree {
-    /// The root directory.
-    pub root: DirectorySummary,
-    /// Every directory below the root, by path relative to the root
-    /// (`"a"`, `"a/b"`, …).
-    pub directories: BTreeMap<String, DirectorySummary>,
-    /// Every file, by path relative to the root.
-    pub files: BTreeMap<String, FileSummary>,
 }
 
 /// Builds a UnixFS directory tree from already hashed files.
@@ -75,8 +63,8 @@ pub struct DirectoryTree {
 /// dir.add_file("docs/empty.txt", hash_bytes(b"", CidVersion::V0))?;
 /// let tree = dir.finish_tree();
 /// assert_eq!(tree.root.byte_len, 12);
-/// assert!(tree.directories.contains_key("docs"));
-/// assert_eq!(tree.files.len(), 2);
+/// assert!(tree.directory("docs").is_some());
+/// assert_eq!(tree.file_count(), 2);
 ///
 /// // `ipfs add -w hello.txt`: one file wrapped in a directory
 /// let mut wrap = DirectoryBuilder::new(CidVersion::V0);
@@ -88,7 +76,12 @@ pub struct DirectoryTree {
 #[derive(Debug, Clone)]
 pub struct DirectoryBuilder {
     version: CidVersion,
-    root: DirNode,
+    /// Every directory, the root first; a directory's entries name its
+    /// sub-directories by index, so no part of the builder nests (cloning or
+    /// dropping a deep tree uses no stack, and each name is kept once).
+    dirs: Vec<DirNode>,
+    /// Every file's summary, named by index (a map entry stays small).
+    files: Vec<FileSummary>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -97,30 +90,12 @@ struct DirNode {
     entries: BTreeMap<String, Node>,
 }
 
-impl Drop for DirNode {
-    /// Drops the sub-directories one after the other rather than nested, so that a
-    /// deep tree cannot overflow the stack.
-    fn drop(&mut self) {
-        let mut pending: Vec<DirNode> = Vec::new();
-        let mut entries = std::mem::take(&mut self.entries);
-        loop {
-            for (_, node) in std::mem::take(&mut entries) {
-                if let Node::Dir(sub) = node {
-                    pending.push(sub);
-                }
-            }
-            match pending.pop() {
-                Some(mut next) => entries = std::mem::take(&mut next.entries),
-                None => return,
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 enum Node {
-    File(FileSummary),
-    Dir(DirNode),
+    /// The index of the file in [`DirectoryBuilder::files`].
+    File(usize),
+    /// The index of the directory in [`DirectoryBuilder::dirs`].
+    Dir(usize),
 }
 
 impl DirectoryBuilder {
@@ -128,7 +103,8 @@ impl DirectoryBuilder {
     pub fn new(version: CidVersion) -> Self {
         DirectoryBuilder {
             version,
-            root: DirNode::default(),
+            dirs: vec![DirNode::default()],
+            files: Vec::new(),
         }
     }
 
@@ -139,7 +115,7 @@ impl DirectoryBuilder {
 
     /// True if nothing has been added.
     pub fn is_empty(&self) -> bool {
-        self.root.entries.is_empty()
+        self.dirs[0].entries.is_empty()
     }
 
     /// Adds a file at `path` (relative, `/`-separated).
@@ -150,9 +126,10 @@ impl DirectoryBuilder {
     pub fn add_file(&mut self, path: &str, summary: FileSummary) -> Result<&mut Self, Error> {
         let (parents, name) = split(path)?;
         let dir = self.directory_mut(&parents)?;
-        match dir.entries.entry(name.to_owned()) {
+        match self.dirs[dir].entries.entry(name.to_owned()) {
             MapEntry::Vacant(vacant) => {
-                vacant.insert(Node::File(summary));
+                vacant.insert(Node::File(self.files.len()));
+                self.files.push(summary);
                 Ok(self)
             }
             MapEntry::Occupied(occupied) => {
@@ -175,20 +152,24 @@ impl DirectoryBuilder {
         Ok(self)
     }
 
-    /// Walks to (creating as needed) the directory at `components`.
-    fn directory_mut(&mut self, components: &[&str]) -> Result<&mut DirNode, Error> {
-        let mut dir = &mut self.root;
+    /// Walks to (creating as needed) the directory at `components`; returns its index.
+    fn directory_mut(&mut self, components: &[&str]) -> Result<usize, Error> {
+        let mut dir = 0;
         for (depth, component) in components.iter().enumerate() {
-            let node = dir
-                .entries
-                .entry((*component).to_owned())
-                .or_insert_with(|| Node::Dir(DirNode::default()));
-            dir = match node {
-                Node::Dir(d) => d,
-                Node::File(_) => {
+            let next = self.dirs.len();
+            dir = match self.dirs[dir].entries.get(*component) {
+                Some(Node::Dir(index)) => *index,
+                Some(Node::File(_)) => {
                     return Err(Error::PathConflict {
                         path: components[..=depth].join("/"),
                     });
+                }
+                None => {
+                    self.dirs[dir]
+                        .entries
+                        .insert((*component).to_owned(), Node::Dir(next));
+                    self.dirs.push(DirNode::default());
+                    next
                 }
             };
         }
@@ -197,26 +178,28 @@ impl DirectoryBuilder {
 
     /// Builds the tree and returns the root directory's summary.
     pub fn finish(self) -> DirectorySummary {
-        let mut builder = Build {
+        Build {
             version: self.version,
+            dirs: &self.dirs,
+            files: &self.files,
             tree: None,
-        };
-        builder.dir(&self.root, &mut String::new())
+        }
+        .run()
     }
 
     /// Builds the tree and returns the summaries of every directory and file.
+    ///
+    /// The result holds each name once (its memory grows with the total length of
+    /// the names, not of the paths), however deep the tree.
     pub fn finish_tree(self) -> DirectoryTree {
-        let mut builder = Build {
+        let mut build = Build {
             version: self.version,
-            tree: Some((BTreeMap::new(), BTreeMap::new())),
+            dirs: &self.dirs,
+            files: &self.files,
+            tree: Some(TreeBuilder::default()),
         };
-        let root = builder.dir(&self.root, &mut String::new());
-        let (directories, files) = builder.tree.unwrap_or_default();
-        DirectoryTree {
-            root,
-            directories,
-            files,
-        }
+        let root = build.run();
+        build.tree.unwrap_or_default().finish(root)
     }
 }
 
@@ -253,14 +236,12 @@ fn join(parents: &[&str], name: &str) -> String {
     path
 }
 
-type Collected = (
-    BTreeMap<String, DirectorySummary>,
-    BTreeMap<String, FileSummary>,
-);
-
-struct Build {
+struct Build<'a> {
     version: CidVersion,
-    tree: Option<Collected>,
+    dirs: &'a [DirNode],
+    files: &'a [FileSummary],
+    /// Collects every summary, for [`DirectoryBuilder::finish_tree`].
+    tree: Option<TreeBuilder>,
 }
 
 /// One directory being built: its entries still to visit and what its visited
@@ -269,8 +250,8 @@ struct Frame<'a> {
     node: &'a DirNode,
     /// Its name in its parent (`""` for the root).
     name: &'a str,
-    /// The length of the path being built before this directory's name.
-    parent_len: usize,
+    /// Its index in the [`DirectoryTree`] being collected.
+    tree_index: usize,
     entries: std::collections::btree_map::Iter<'a, String, Node>,
     links: Vec<ShardEntry<'a>>,
     byte_len: u64,
@@ -278,11 +259,11 @@ struct Frame<'a> {
 }
 
 impl<'a> Frame<'a> {
-    fn new(node: &'a DirNode, name: &'a str, parent_len: usize) -> Self {
+    fn new(node: &'a DirNode, name: &'a str, tree_index: usize) -> Self {
         Self {
             node,
             name,
-            parent_len,
+            tree_index,
             entries: node.entries.iter(),
             links: Vec::with_capacity(node.entries.len()),
             byte_len: 0,
@@ -307,21 +288,23 @@ impl<'a> Frame<'a> {
     }
 }
 
-impl Build {
-    /// Builds `root` (at relative `path`, `""` for the root) bottom-up, depth-first
-    /// with a stack of its own so that a deep tree cannot overflow the thread's.
-    fn dir(&mut self, root: &DirNode, path: &mut String) -> DirectorySummary {
-        let mut stack = vec![Frame::new(root, "", path.len())];
+impl Build<'_> {
+    /// Builds the root bottom-up, depth-first with a stack of its own so that a
+    /// deep tree cannot overflow the thread's.
+    fn run(&mut self) -> DirectorySummary {
+        let root_index = self.tree.as_mut().map_or(0, TreeBuilder::root);
+        let mut stack = vec![Frame::new(&self.dirs[0], "", root_index)];
         loop {
             let Some(top) = stack.last_mut() else {
                 unreachable!("the root frame is popped only to return")
             };
             match top.entries.next() {
                 Some((name, Node::File(file))) => {
+                    let file = &self.files[*file];
                     top.estimate += (name.len() + file.cid.encoded_len()) as u64;
                     top.byte_len += file.byte_len;
-                    if let Some((_, files)) = &mut self.tree {
-                        files.insert(child_path(path, name), *file);
+                    if let Some(tree) = &mut self.tree {
+                        tree.file(top.tree_index, name, *file);
                     }
                     top.links.push(ShardEntry {
                         name,
@@ -330,25 +313,23 @@ impl Build {
                     });
                 }
                 Some((name, Node::Dir(sub))) => {
-                    let parent_len = path.len();
-                    if !path.is_empty() {
-                        path.push('/');
-                    }
-                    path.push_str(name);
-                    stack.push(Frame::new(sub, name, parent_len));
+                    let tree_index = self
+                        .tree
+                        .as_mut()
+                        .map_or(0, |tree| tree.directory(top.tree_index, name));
+                    stack.push(Frame::new(&self.dirs[*sub], name, tree_index));
                 }
                 None => {
                     let summary = top.finish(self.version);
-                    let (name, parent_len, empty) =
-                        (top.name, top.parent_len, top.node.entries.is_empty());
+                    let (name, tree_index, empty) =
+                        (top.name, top.tree_index, top.node.entries.is_empty());
                     stack.pop();
+                    if let Some(tree) = &mut self.tree {
+                        tree.summary(tree_index, summary);
+                    }
                     let Some(parent) = stack.last_mut() else {
                         return summary;
                     };
-                    if let Some((dirs, _)) = &mut self.tree {
-                        dirs.insert(path.clone(), summary);
-                    }
-                    path.truncate(parent_len);
                     if empty {
                         // The importer counts an empty directory like a file.
                         parent.estimate += (name.len() + summary.cid.encoded_len()) as u64;
@@ -362,14 +343,6 @@ impl Build {
                 }
             }
         }
-    }
-}
-
-fn child_path(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{parent}/{name}")
     }
 }
 
@@ -426,8 +399,8 @@ mod tests {
         let b = build(&[4, 2, 3, 1, 0]);
         assert_eq!(a, b);
         assert_eq!(
-            a.directories.keys().collect::<Vec<_>>(),
-            ["b", "b/y"].iter().collect::<Vec<_>>()
+            a.directories().map(|(path, _)| path).collect::<Vec<_>>(),
+            ["b", "b/y"]
         );
     }
 
@@ -468,9 +441,9 @@ mod tests {
         dir.add_directory("a").unwrap();
         dir.add_directory("e/f").unwrap();
         let tree = dir.finish_tree();
-        assert_eq!(tree.directories.len(), 3);
+        assert_eq!(tree.directory_count(), 3);
         assert_eq!(
-            tree.directories["e/f"].cid.to_string(),
+            tree.directory("e/f").unwrap().cid.to_string(),
             "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"
         );
     }

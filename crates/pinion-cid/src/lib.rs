@@ -64,14 +64,16 @@ mod error;
 mod file;
 mod hamt;
 mod pb;
+mod tree;
 mod walk;
 
 pub use crate::cid::{Cid, ParseCidError, ParseCidErrorKind};
-pub use crate::dir::{DirectoryBuilder, DirectorySummary, DirectoryTree};
+pub use crate::dir::{DirectoryBuilder, DirectorySummary};
 pub use crate::error::Error;
 #[cfg(feature = "tokio")]
 pub use crate::file::hash_async_reader;
 pub use crate::file::{FileHasher, FileSummary, hash_bytes, hash_reader};
+pub use crate::tree::{DirectoryTree, TreeEntries, TreeEntry};
 pub use crate::walk::{
     DirectoryWalk, HashDirectoryOptions, SkipReason, SkippedLink, SymlinkPolicy, WalkedFile,
     hash_directory, hash_directory_tree, walk_directory,

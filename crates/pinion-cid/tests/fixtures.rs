@@ -207,11 +207,11 @@ fn check_directory_case(name: &str) {
         assert_eq!(tree.root.byte_len, total, "{what}: byte length");
         let sharded = expected.root_type == "hamt-sharded-directory";
         assert_eq!(tree.root.sharded, sharded, "{what}: root type");
-        assert_eq!(tree.files.len(), files.len(), "{what}: files");
+        assert_eq!(tree.file_count(), files.len(), "{what}: files");
+        assert_eq!(tree.files().count(), files.len(), "{what}: files listed");
         for (path, sub) in &expected.subdirs {
             let got = tree
-                .directories
-                .get(path)
+                .directory(path)
                 .unwrap_or_else(|| panic!("{what}: no sub-directory {path}"));
             assert_eq!(got.cid.to_string(), sub.cid, "{what}: {path} CID");
             assert_eq!(got.pin_size, sub.pin_size, "{what}: {path} pin size");

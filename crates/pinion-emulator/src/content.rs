@@ -267,9 +267,8 @@ pub(crate) fn assemble(
 
     // Every directory (the tree's root is "") with the files and directories below it.
     let mut directories: Vec<(String, pinion_cid::DirectorySummary)> = tree
-        .directories
-        .iter()
-        .map(|(path, summary)| (path.clone(), *summary))
+        .directories()
+        .map(|(path, summary)| (path, *summary))
         .collect();
     directories.push((String::new(), tree.root));
     let mut objects = Vec::new();
@@ -288,9 +287,8 @@ pub(crate) fn assemble(
             })
             .collect();
         let subdirectories = tree
-            .directories
-            .keys()
-            .filter_map(|path| path.strip_prefix(&prefix).map(str::to_owned))
+            .directories()
+            .filter_map(|(path, _)| path.strip_prefix(&prefix).map(str::to_owned))
             .collect();
         let object = StoredObject {
             cid: summary.cid.to_string(),
@@ -317,7 +315,7 @@ pub(crate) fn assemble(
         let _ = path;
         objects.push(StoredObject {
             cid: entry.cid.clone(),
-            pin_size: tree.files.get(path).map_or(entry.size, |f| f.pin_size),
+            pin_size: tree.file(path).map_or(entry.size, |f| f.pin_size),
             byte_len: entry.size,
             kind: ObjectKind::File {
                 blob: entry.blob.clone(),

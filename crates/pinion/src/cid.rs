@@ -13,8 +13,8 @@
 pub use pinion_cid::{
     CHUNK_SIZE, Cid, CidVersion, DirectoryBuilder, DirectorySummary, DirectoryTree, DirectoryWalk,
     Error as CidError, FileHasher, FileSummary, HashDirectoryOptions, ParseCidError, SkipReason,
-    SkippedLink, SymlinkPolicy, WalkedFile, hash_async_reader, hash_bytes, hash_directory,
-    hash_directory_tree, hash_reader, walk_directory,
+    SkippedLink, SymlinkPolicy, TreeEntries, TreeEntry, WalkedFile, hash_async_reader, hash_bytes,
+    hash_directory, hash_directory_tree, hash_reader, walk_directory,
 };
 
 use crate::Error;

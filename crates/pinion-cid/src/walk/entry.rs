@@ -17,6 +17,12 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
+    /// The object with inode `ino` on device `dev`.
+    #[cfg(unix)]
+    pub(crate) fn from_raw(dev: u64, ino: u64) -> Self {
+        Self { dev, ino }
+    }
+
     pub(crate) fn of(metadata: &Metadata) -> Self {
         #[cfg(unix)]
         {
@@ -49,12 +55,12 @@ pub struct WalkedFile {
 }
 
 impl WalkedFile {
-    pub(crate) fn new(relative: String, path: PathBuf, metadata: &Metadata) -> Self {
+    pub(crate) fn new(relative: String, path: PathBuf, len: u64, identity: Identity) -> Self {
         Self {
             relative,
-            len: metadata.len(),
-            identity: Identity::of(metadata),
             path,
+            len,
+            identity,
         }
     }
 
@@ -78,14 +84,22 @@ impl WalkedFile {
                 path: path.to_owned(),
             })?
             .to_owned();
-        Ok(Self::new(name, canonical, &metadata))
+        Ok(Self::new(
+            name,
+            canonical,
+            metadata.len(),
+            Identity::of(&metadata),
+        ))
     }
 
     /// Opens the file for reading without following a symbolic link, and checks
     /// that it is the very file the walk saw, with the same length.
     ///
-    /// A file replaced since the walk (by another file, or by a link that could
-    /// lead outside the walked directory) is [`Error::Changed`], never read.
+    /// The path is resolved again, but what it opens is only read if it is the
+    /// object (device and inode) the walk found through directory handles inside
+    /// the walked directory: a file replaced since the walk (by another file, by a
+    /// link, or behind a directory on the way swapped for a link to elsewhere) is
+    /// [`Error::Changed`], never read. One `open` and one `fstat`, however deep.
     pub fn open(&self) -> Result<File, Error> {
         let mut options = OpenOptions::new();
         options.read(true);

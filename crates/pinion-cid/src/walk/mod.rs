@@ -6,6 +6,7 @@
 //! the same walk produces.
 
 mod entry;
+mod fd;
 mod hash;
 mod options;
 mod walker;
