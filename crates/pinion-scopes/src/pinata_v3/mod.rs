@@ -10,8 +10,8 @@
 //!   key may do on v3 routes (a key with only legacy `endpoints` may do nothing there);
 //!   [`least_scope`] maps capabilities onto scopes.
 //!
-//! The choices where the sources are silent or disagree are in `V3-SCOPES.md` beside
-//! this crate's `Cargo.toml`.
+//! The choices where the sources are silent or disagree are recorded in
+//! `spec/pinata-v3-scopes.sources.md`.
 //!
 //! ```
 //! use pinion_scopes::pinata::PinataPermissions;

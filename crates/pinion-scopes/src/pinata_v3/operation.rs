@@ -80,7 +80,7 @@ macro_rules! v3_operations {
         /// One operation of the Pinata v3 API (both hosts): those `spec/pinata-v3.yaml`
         /// and `spec/pinata-v3-uploads.yaml` list, aliases included, and the gateway
         /// management, plugin and vectorize routes of Pinata's own spec that ours do not
-        /// have yet (see `V3-SCOPES.md`).
+        /// have yet (see `spec/pinata-v3-scopes.sources.md`).
         ///
         /// Uploads to a signed URL are here (with [`V3Authorization::SignedUrl`]); the
         /// gateway's signed download links are not: they are served by the gateway, not

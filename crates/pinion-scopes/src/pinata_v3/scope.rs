@@ -133,7 +133,7 @@ impl ResourceScope {
 
     /// Whether a key holding this scope may do what `needed` guards: the same resource,
     /// with `write` covering `read`. `org:*` covers the account only, not `org:files:*`
-    /// and the other resources (see `V3-SCOPES.md`).
+    /// and the other resources (see `spec/pinata-v3-scopes.sources.md`).
     pub fn grants(self, needed: ResourceScope) -> bool {
         self.resource == needed.resource && self.access >= needed.access
     }
