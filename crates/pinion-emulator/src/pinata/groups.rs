@@ -207,14 +207,7 @@ pub(crate) async fn delete(
     }
     match state.write(|tx| {
         tx.delete::<GroupRow>(&id)?;
-        let members: Vec<String> = tx
-            .data()
-            .pinata
-            .pins
-            .values()
-            .filter(|pin| pin.group_id.as_deref() == Some(id.as_str()))
-            .map(|pin| pin.id.clone())
-            .collect();
+        let members = crate::state::pinata::group_members(tx.data(), &id);
         for member in members {
             tx.update::<PinRow>(&member, |pin| pin.group_id = None);
         }
