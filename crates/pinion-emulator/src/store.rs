@@ -54,7 +54,7 @@ pub(crate) struct Store {
     db: Option<redb::Database>,
     /// Tests make the next commits fail, to check what a failed commit leaves.
     #[cfg(test)]
-    pub(crate) fail_commits: std::sync::atomic::AtomicBool,
+    pub(crate) fail_commits: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Creates `dir` (and its parents) if missing and makes it private to its owner.

@@ -256,3 +256,6 @@ fn lock(data: &Mutex<Data>) -> MutexGuard<'_, Data> {
     // A panic in a handler must not wedge every later request.
     data.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests;

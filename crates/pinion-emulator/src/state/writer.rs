@@ -58,6 +58,9 @@ pub(crate) struct Writer {
     /// Sequence number of the last journal queued (only changed under the state's lock).
     submitted: AtomicU64,
     progress: Arc<Progress>,
+    /// Set to make the commits fail.
+    #[cfg(test)]
+    pub(crate) fail_commits: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Writer {
@@ -66,6 +69,8 @@ impl Writer {
         let (queue, submissions) = mpsc::channel();
         let progress = Arc::new(Progress::default());
         let thread_progress = progress.clone();
+        #[cfg(test)]
+        let fail_commits = store.fail_commits.clone();
         let thread = std::thread::Builder::new()
             .name("pinion-emulator-writer".into())
             .spawn(move || run(&store, &data, &submissions, &thread_progress))
@@ -75,6 +80,8 @@ impl Writer {
             thread: Some(thread),
             submitted: AtomicU64::new(0),
             progress,
+            #[cfg(test)]
+            fail_commits,
         }
     }
 

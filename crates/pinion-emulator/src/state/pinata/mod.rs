@@ -4,6 +4,8 @@
 mod keyvalue;
 mod pin_filter;
 mod pin_index;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
