@@ -10,13 +10,41 @@
 //! checked.
 
 use std::collections::BTreeSet;
-use std::ops::Bound;
+use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::keyvalue::KeyValueFilter;
 use super::pin_index::{PinKey, PinSet};
+
+/// Where a page's candidates come from: an index set, or a CID's few pins.
+enum Candidates<'a> {
+    Set(&'a PinSet),
+    Few(&'a [PinKey]),
+}
+
+impl<'a> Candidates<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Candidates::Set(set) => set.len(),
+            Candidates::Few(pins) => pins.len(),
+        }
+    }
+
+    /// The candidates within `range`, newest first.
+    fn newest_first(
+        &self,
+        range: (Bound<PinKey>, Bound<PinKey>),
+    ) -> Box<dyn Iterator<Item = &'a PinKey> + 'a> {
+        match *self {
+            Candidates::Set(set) => Box::new(set.range(range).rev()),
+            Candidates::Few(pins) => {
+                Box::new(pins.iter().rev().filter(move |pin| range.contains(*pin)))
+            }
+        }
+    }
+}
 use super::{PinRow, PinataData};
 
 /// `pinList`'s `status`.
@@ -109,29 +137,32 @@ impl PinFilter {
 
     /// The smallest index set holding every match, and whether it holds nothing else
     /// (before the date range).
-    fn candidates<'a>(&self, pins: &'a PinataData) -> (&'a PinSet, bool) {
+    fn candidates<'a>(&self, pins: &'a PinataData) -> (Candidates<'a>, bool) {
         let index = &pins.pin_index;
-        let mut sets: Vec<&PinSet> = Vec::new();
+        let set = |set: Option<&'a PinSet>| Candidates::Set(set.unwrap_or(&NO_PINS));
+        let mut sources: Vec<Candidates<'a>> = Vec::new();
         if let Some(cid) = &self.cid {
-            sets.push(index.of_cid(cid).unwrap_or(&NO_PINS));
+            sources.push(Candidates::Few(
+                index.of_cid(cid).map_or(&[][..], |pins| &pins.all),
+            ));
         }
         if let Some(group) = &self.group_id {
-            sets.push(index.in_group(group).unwrap_or(&NO_PINS));
+            sources.push(set(index.in_group(group)));
         }
         for filter in &self.keyvalues {
             if let Some((key, value)) = filter.equality() {
-                sets.push(index.with_keyvalue(key, &value).unwrap_or(&NO_PINS));
+                sources.push(set(index.with_keyvalue(key, &value)));
             }
         }
         match self.status {
-            PinStatus::Pinned => sets.push(index.with_status(true)),
-            PinStatus::Unpinned => sets.push(index.with_status(false)),
+            PinStatus::Pinned => sources.push(set(Some(index.with_status(true)))),
+            PinStatus::Unpinned => sources.push(set(Some(index.with_status(false)))),
             PinStatus::All => {}
         }
         let constraints = self.constraints();
-        match sets.into_iter().min_by_key(|set| set.len()) {
-            Some(set) => (set, constraints == 1),
-            None => (index.all(), constraints == 0),
+        match sources.into_iter().min_by_key(Candidates::len) {
+            Some(source) => (source, constraints == 1),
+            None => (Candidates::Set(index.all()), constraints == 0),
         }
     }
 
@@ -172,12 +203,11 @@ impl PinFilter {
                 count: count.then_some(0),
             };
         };
-        let (set, exact) = self.candidates(pins);
+        let (source, exact) = self.candidates(pins);
         let counted_by_index = exact && self.pin_start.is_none() && self.pin_end.is_none();
         let walk_all = count && !counted_by_index;
-        let candidates = set
-            .range(range)
-            .rev()
+        let candidates = source
+            .newest_first(range)
             .filter_map(|(_, id)| pins.pins.get(&**id));
         let mut rows = Vec::new();
         let mut matches = 0usize;
@@ -193,7 +223,11 @@ impl PinFilter {
             }
             matches += 1;
         }
-        let count = count.then_some(if counted_by_index { set.len() } else { matches });
+        let count = count.then_some(if counted_by_index {
+            source.len()
+        } else {
+            matches
+        });
         PinPage { rows, count }
     }
 }

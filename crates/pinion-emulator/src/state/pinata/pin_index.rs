@@ -21,6 +21,16 @@ pub(crate) type PinKey = (DateTime<Utc>, Arc<str>);
 /// Ordered pins of one index entry.
 pub(crate) type PinSet = BTreeSet<PinKey>;
 
+/// The pins of one CID: few (one, unless unpinned and pinned again), so sorted
+/// vectors, far smaller than a set per CID.
+#[derive(Default)]
+pub(crate) struct CidPins {
+    /// Every pin of the CID, oldest first.
+    pub(crate) all: Vec<PinKey>,
+    /// Ids of its active pins (normally one), smallest first.
+    active: Vec<Arc<str>>,
+}
+
 /// Sums over the active pins.
 #[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PinTotals {
@@ -41,9 +51,7 @@ pub(crate) struct PinIndex {
     pinned: PinSet,
     unpinned: PinSet,
     /// Every pin (active or not) of a CID.
-    by_cid: HashMap<String, PinSet>,
-    /// Ids of the active pins of a CID (normally one), smallest first.
-    active_by_cid: HashMap<String, BTreeSet<Arc<str>>>,
+    by_cid: HashMap<String, CidPins>,
     by_group: HashMap<String, PinSet>,
     /// Pins by key-value: key, then the value's canonical form.
     by_keyvalue: HashMap<String, HashMap<Canonical, PinSet>>,
@@ -71,13 +79,15 @@ impl RowIndex<PinRow> for PinIndex {
     fn insert(&mut self, row: &PinRow) {
         let pin: PinKey = (row.date_pinned, Arc::from(row.id.as_str()));
         self.all.insert(pin.clone());
-        add(&mut self.by_cid, row.cid.clone(), &pin);
+        let of_cid = self.by_cid.entry(row.cid.clone()).or_default();
+        if let Err(at) = of_cid.all.binary_search(&pin) {
+            of_cid.all.insert(at, pin.clone());
+        }
         if row.is_pinned() {
+            if let Err(at) = of_cid.active.binary_search(&pin.1) {
+                of_cid.active.insert(at, pin.1.clone());
+            }
             self.pinned.insert(pin.clone());
-            self.active_by_cid
-                .entry(row.cid.clone())
-                .or_default()
-                .insert(pin.1.clone());
         } else {
             self.unpinned.insert(pin.clone());
         }
@@ -96,15 +106,19 @@ impl RowIndex<PinRow> for PinIndex {
     fn remove(&mut self, row: &PinRow) {
         let pin: PinKey = (row.date_pinned, Arc::from(row.id.as_str()));
         self.all.remove(&pin);
-        take(&mut self.by_cid, row.cid.as_str(), &pin);
+        if let Some(of_cid) = self.by_cid.get_mut(row.cid.as_str()) {
+            if let Ok(at) = of_cid.all.binary_search(&pin) {
+                of_cid.all.remove(at);
+            }
+            if let Ok(at) = of_cid.active.binary_search(&pin.1) {
+                of_cid.active.remove(at);
+            }
+            if of_cid.all.is_empty() {
+                self.by_cid.remove(row.cid.as_str());
+            }
+        }
         if row.is_pinned() {
             self.pinned.remove(&pin);
-            if let Some(ids) = self.active_by_cid.get_mut(row.cid.as_str()) {
-                ids.remove(&pin.1);
-                if ids.is_empty() {
-                    self.active_by_cid.remove(row.cid.as_str());
-                }
-            }
         } else {
             self.unpinned.remove(&pin);
         }
@@ -151,9 +165,9 @@ impl PinIndex {
 
     /// The id of the active pin of `cid` (the smallest, should there be several).
     pub(crate) fn active_pin_id(&self, cid: &str) -> Option<&str> {
-        self.active_by_cid
+        self.by_cid
             .get(cid)
-            .and_then(|ids| ids.first())
+            .and_then(|pins| pins.active.first())
             .map(|id| &**id)
     }
 
@@ -173,7 +187,7 @@ impl PinIndex {
     }
 
     /// Pins of `cid`, if any.
-    pub(crate) fn of_cid(&self, cid: &str) -> Option<&PinSet> {
+    pub(crate) fn of_cid(&self, cid: &str) -> Option<&CidPins> {
         self.by_cid.get(cid)
     }
 
