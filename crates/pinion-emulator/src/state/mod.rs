@@ -12,10 +12,11 @@ use crate::content::StoredObject;
 use crate::faults::Faults;
 use crate::limits::RateLimiter;
 use crate::store::{Change, Record, Store};
-use crate::{EmulatorError, submarine, w3ipfs};
+use crate::{EmulatorError, submarine};
 
 pub(crate) mod pinata;
 pub(crate) mod table;
+pub(crate) mod w3ipfs;
 mod writer;
 
 pub(crate) use table::Table;

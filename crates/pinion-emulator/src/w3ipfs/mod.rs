@@ -8,8 +8,6 @@ mod keys;
 mod nft;
 mod pins;
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -19,26 +17,17 @@ use pinion_api::w3ipfs::types as wire;
 use pinion_scopes::w3ipfs::W3ipfsScopes;
 
 pub(crate) use auth::{DEFAULT_KEY_NAME, W3ipfsKey, authorize, create_key, session_token};
+pub(crate) use nft::NftRow;
 
+use crate::state::w3ipfs::PinRow;
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;
 use crate::{EmulatorError, W3ipfsAdmin};
 
-/// W3IPFS's rows.
-#[derive(Default)]
-pub(crate) struct W3ipfsData {
-    /// API keys by id.
-    pub(crate) keys: BTreeMap<String, W3ipfsKey>,
-    /// Pins by id.
-    pub(crate) pins: BTreeMap<String, pins::PinRow>,
-    /// NFTs by id.
-    pub(crate) nfts: BTreeMap<String, nft::NftRow>,
-}
-
 /// Loads W3IPFS's stored rows.
 pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {
     load_table::<W3ipfsKey>(store, data)?;
-    load_table::<pins::PinRow>(store, data)?;
+    load_table::<PinRow>(store, data)?;
     load_table::<nft::NftRow>(store, data)?;
     Ok(())
 }
