@@ -18,7 +18,6 @@ use pinion_scopes::pinata::PinataPermissions;
 
 pub(crate) use auth::{Caller, PinataKey, authorize, constant_time_eq, create_key};
 pub(crate) use common::parse_time;
-pub(crate) use groups::GroupRow;
 pub(crate) use jobs::JobRow;
 
 pub(crate) use crate::state::pinata::{KeyValueFilter, parse_keyvalue_filters};

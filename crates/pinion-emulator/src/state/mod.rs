@@ -6,15 +6,17 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use serde::{Deserialize, Serialize};
 
+use crate::EmulatorError;
 use crate::blobs::BlobStore;
 use crate::clock::Clock;
-use crate::content::StoredObject;
 use crate::faults::Faults;
 use crate::limits::RateLimiter;
 use crate::store::{Change, Record, Store};
-use crate::{EmulatorError, submarine};
+use objects::StoredObject;
 
+pub(crate) mod objects;
 pub(crate) mod pinata;
+pub(crate) mod submarine;
 pub(crate) mod table;
 pub(crate) mod w3ipfs;
 mod writer;
@@ -58,12 +60,6 @@ pub(crate) struct Data {
 impl Table for Meta {
     fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
         &mut data.meta
-    }
-}
-
-impl Table for StoredObject {
-    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
-        &mut data.objects
     }
 }
 

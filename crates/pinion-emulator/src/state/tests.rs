@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
+use super::objects::{ObjectKind, StoredObject};
 use super::pinata::{PinFilter, PinRow, active_pin};
 use super::{AppState, Data, load_table};
-use crate::content::{ObjectKind, StoredObject};
 use crate::store::Store;
 
 fn pin(n: u128, cid: &str) -> PinRow {

@@ -7,8 +7,6 @@
 //! item with `isDuplicate: true`; each file of a folder gets its own id in
 //! `/content/{id}/list`.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
@@ -19,7 +17,6 @@ use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use pinion_api::submarine::types as wire;
 use pinion_cid::CidVersion;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::authorize;
@@ -27,45 +24,8 @@ use crate::blobs::IngestedFile;
 use crate::content::{self, AssembleError};
 use crate::pinata::{KeyValueFilter, parse_keyvalue_filters, parse_time};
 use crate::service::pinata_error;
-use crate::state::{AppState, Data, Table};
-use crate::store::Record;
-
-/// One file inside a folder item.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct FolderFile {
-    pub(crate) id: String,
-    pub(crate) path: String,
-    pub(crate) cid: String,
-    pub(crate) size: u64,
-}
-
-/// One content item.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct ContentRow {
-    pub(crate) id: String,
-    pub(crate) cid: String,
-    pub(crate) name: String,
-    pub(crate) originalname: String,
-    pub(crate) size: u64,
-    pub(crate) mime_type: Option<String>,
-    pub(crate) metadata: Map<String, Value>,
-    pub(crate) pin_to_ipfs: bool,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) files: Vec<FolderFile>,
-}
-
-impl Record for ContentRow {
-    const TABLE: &'static str = "submarine_content";
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-}
-
-impl Table for ContentRow {
-    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
-        &mut data.submarine.content
-    }
-}
+use crate::state::AppState;
+pub(crate) use crate::state::submarine::{ContentRow, FolderFile};
 
 fn bad_request(details: impl AsRef<str>) -> Response {
     pinata_error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", details.as_ref())

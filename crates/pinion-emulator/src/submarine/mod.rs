@@ -8,8 +8,6 @@ mod token;
 pub(crate) use content::ContentRow;
 pub(crate) use token::AccessClaims;
 
-use std::collections::BTreeMap;
-
 use axum::Router;
 use axum::routing::{get, post, put};
 
@@ -18,15 +16,6 @@ pub(crate) use auth::{SubmarineKey, authorize, create_key};
 use crate::EmulatorError;
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;
-
-/// Submarine's rows.
-#[derive(Default)]
-pub(crate) struct SubmarineData {
-    /// Submarine keys by key.
-    pub(crate) keys: BTreeMap<String, SubmarineKey>,
-    /// Content items by id.
-    pub(crate) content: BTreeMap<String, ContentRow>,
-}
 
 /// Loads Submarine's stored rows.
 pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {

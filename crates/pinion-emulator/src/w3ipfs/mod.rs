@@ -17,7 +17,6 @@ use pinion_api::w3ipfs::types as wire;
 use pinion_scopes::w3ipfs::W3ipfsScopes;
 
 pub(crate) use auth::{DEFAULT_KEY_NAME, W3ipfsKey, authorize, create_key, session_token};
-pub(crate) use nft::NftRow;
 
 use crate::state::w3ipfs::PinRow;
 use crate::state::{AppState, Data, Tx, load_table};

@@ -4,6 +4,7 @@
 mod keyvalue;
 mod pin_filter;
 mod pin_index;
+mod tables;
 #[cfg(test)]
 mod tests;
 
@@ -17,10 +18,10 @@ use serde_json::{Map, Value};
 pub(crate) use keyvalue::{KeyValueFilter, parse_keyvalue_filters, parse_time};
 pub(crate) use pin_filter::{PinFilter, PinStatus};
 pub(crate) use pin_index::PinIndex;
+pub(crate) use tables::{GroupRow, JobRow, PinataKey};
 
 use super::table::{RowIndex, Table};
 use super::{Data, Tx};
-use crate::pinata::{GroupRow, JobRow, PinataKey};
 use crate::store::Record;
 
 /// Pinata's rows.

@@ -3,6 +3,7 @@
 
 mod pin_index;
 mod pin_list;
+mod tables;
 #[cfg(test)]
 mod tests;
 
@@ -14,11 +15,11 @@ use serde_json::{Map, Value};
 
 pub(crate) use pin_index::W3ipfsPinIndex;
 pub(crate) use pin_list::{PinListQuery, PinSort, has_metadata};
+pub(crate) use tables::{NftRow, W3ipfsKey};
 
 use super::Data;
 use super::table::{RowIndex, Table};
 use crate::store::Record;
-use crate::w3ipfs::{NftRow, W3ipfsKey};
 
 /// W3IPFS's rows.
 #[derive(Default)]
