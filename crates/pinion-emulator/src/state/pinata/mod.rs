@@ -136,6 +136,13 @@ pub(crate) fn active_pin<'a>(data: &'a Data, cid: &str) -> Option<&'a PinRow> {
     data.pinata.pins.get(id)
 }
 
+/// The pin of `cid` with the smallest id, unpinned or not.
+pub(crate) fn any_pin_of_cid<'a>(data: &'a Data, cid: &str) -> Option<&'a PinRow> {
+    let pins = data.pinata.pin_index.of_cid(cid)?;
+    let id = pins.all.iter().map(|(_, id)| id).min()?;
+    data.pinata.pins.get(&**id)
+}
+
 /// Pins added to or removed from a group.
 pub(crate) fn set_group(tx: &mut Tx<'_>, cids: &[String], group: Option<&GroupRow>) -> Vec<String> {
     let mut missing = Vec::new();

@@ -215,6 +215,8 @@ proptest! {
         for cid in CIDS {
             let scanned = data.pinata.pins.values().find(|row| row.cid == cid && row.is_pinned());
             prop_assert_eq!(active_pin(&data, cid), scanned);
+            let any = data.pinata.pins.values().find(|row| row.cid == cid);
+            prop_assert_eq!(super::any_pin_of_cid(&data, cid), any);
         }
         let active: Vec<&PinRow> = data.pinata.pins.values().filter(|r| r.is_pinned()).collect();
         let totals = data.pinata.pin_index.totals();

@@ -90,3 +90,9 @@ pub(crate) fn has_active_pin(data: &Data, cid: &str) -> bool {
 pub(crate) fn pending_pins(data: &Data) -> Vec<String> {
     data.w3ipfs.pin_index.pending_ids()
 }
+
+/// The pin of `cid` with the smallest id, unpinned or not.
+pub(crate) fn any_pin_of_cid<'a>(data: &'a Data, cid: &str) -> Option<&'a PinRow> {
+    let id = data.w3ipfs.pin_index.first_of_cid(cid)?;
+    data.w3ipfs.pins.get(id)
+}

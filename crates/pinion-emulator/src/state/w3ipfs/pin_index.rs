@@ -54,6 +54,8 @@ pub(crate) struct W3ipfsPinIndex {
     by_size: BTreeSet<(u64, Arc<str>)>,
     by_name: BTreeSet<(String, Arc<str>)>,
     by_pair: HashMap<(String, String), Ordered>,
+    /// Ids of every pin of a CID, smallest first.
+    by_cid: HashMap<String, Vec<Arc<str>>>,
     /// How many pins of a CID are not unpinned.
     active_by_cid: HashMap<String, usize>,
     pending: BTreeSet<Arc<str>>,
@@ -77,6 +79,10 @@ impl RowIndex<PinRow> for W3ipfsPinIndex {
                 .entry(pair(key, value))
                 .or_default()
                 .add(&pin, row.size);
+        }
+        let of_cid = self.by_cid.entry(row.cid.clone()).or_default();
+        if let Err(at) = of_cid.binary_search(&id) {
+            of_cid.insert(at, id.clone());
         }
         if row.date_unpinned.is_none() {
             *self.active_by_cid.entry(row.cid.clone()).or_default() += 1;
@@ -107,6 +113,14 @@ impl RowIndex<PinRow> for W3ipfsPinIndex {
                 }
             }
         }
+        if let Some(of_cid) = self.by_cid.get_mut(row.cid.as_str()) {
+            if let Ok(at) = of_cid.binary_search(&id) {
+                of_cid.remove(at);
+            }
+            if of_cid.is_empty() {
+                self.by_cid.remove(row.cid.as_str());
+            }
+        }
         if row.date_unpinned.is_none()
             && let Some(count) = self.active_by_cid.get_mut(row.cid.as_str())
         {
@@ -123,6 +137,11 @@ impl W3ipfsPinIndex {
     /// Whether a pin of `cid` that is not unpinned exists.
     pub(crate) fn has_active(&self, cid: &str) -> bool {
         self.active_by_cid.contains_key(cid)
+    }
+
+    /// The smallest id of a pin of `cid` (unpinned or not).
+    pub(crate) fn first_of_cid(&self, cid: &str) -> Option<&str> {
+        self.by_cid.get(cid)?.first().map(|id| &**id)
     }
 
     /// Ids of the pins still waiting for content.

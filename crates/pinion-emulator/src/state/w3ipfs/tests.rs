@@ -155,6 +155,8 @@ proptest! {
                 .values()
                 .any(|row| row.cid == cid && row.date_unpinned.is_none());
             prop_assert_eq!(has_active_pin(&data, cid), scanned);
+            let any = data.w3ipfs.pins.values().find(|row| row.cid == cid);
+            prop_assert_eq!(super::any_pin_of_cid(&data, cid), any);
         }
         let scanned: Vec<String> = data
             .w3ipfs
