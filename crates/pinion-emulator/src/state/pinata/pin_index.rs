@@ -81,10 +81,13 @@ impl RowIndex<PinRow> for PinIndex {
         self.all.insert(pin.clone());
         let of_cid = self.by_cid.entry(row.cid.clone()).or_default();
         if let Err(at) = of_cid.all.binary_search(&pin) {
+            // Most CIDs have one pin: no room for four.
+            of_cid.all.reserve_exact(1);
             of_cid.all.insert(at, pin.clone());
         }
         if row.is_pinned() {
             if let Err(at) = of_cid.active.binary_search(&pin.1) {
+                of_cid.active.reserve_exact(1);
                 of_cid.active.insert(at, pin.1.clone());
             }
             self.pinned.insert(pin.clone());
