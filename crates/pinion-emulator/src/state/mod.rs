@@ -1,5 +1,9 @@
-//! The emulator's state: every service's rows in memory, written through to the
-//! [`Store`] when one is configured, plus the blobs, the clock and the signing secret.
+//! The emulator's state: every service's rows in memory with the indexes they are
+//! looked up by, committed to the [`Store`] by the writer thread when the state is
+//! persisted, plus the blobs, the clock and the signing secret.
+//!
+//! This module tree holds the record types and the lookups the services share; it
+//! imports no service or handler module (they sit above it).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
