@@ -11,16 +11,14 @@
 //! `POST /_emulator/pinata/jobs/{id}` and a body `{"status": "<status>"}`, where the
 //! status is one of the job statuses or `pinned`.
 
-use std::collections::BTreeMap;
-
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pinion_api::pinata::types as wire;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::Map;
 
 use super::Reason;
 use super::authorize;
@@ -28,8 +26,8 @@ use super::common::{internal, ok_json, parse_json};
 use super::pins::{PinRow, active_pin, keyvalues_of};
 use crate::content;
 use crate::service::plain;
-use crate::state::{AppState, Data, Table, Tx};
-use crate::store::Record;
+pub(crate) use crate::state::pinata::JobRow;
+use crate::state::{AppState, Tx};
 
 /// The statuses a queued job can be in.
 pub(crate) const STATUSES: [&str; 9] = [
@@ -56,33 +54,6 @@ pub(crate) const EXPIRES_AFTER_HOURS: i64 = 24;
 
 /// Most `hostNodes` one job may name.
 const MAX_HOST_NODES: usize = 5;
-
-/// A queued pin-by-CID job.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct JobRow {
-    pub(crate) id: String,
-    pub(crate) cid: String,
-    pub(crate) date_queued: DateTime<Utc>,
-    pub(crate) status: String,
-    pub(crate) name: Option<String>,
-    pub(crate) keyvalues: Map<String, Value>,
-    pub(crate) host_nodes: Vec<String>,
-    pub(crate) pin_policy: Option<wire::PinPolicy>,
-    pub(crate) group_id: Option<String>,
-}
-
-impl Record for JobRow {
-    const TABLE: &'static str = "pinata_jobs";
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-}
-
-impl Table for JobRow {
-    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
-        &mut data.pinata.jobs
-    }
-}
 
 /// `POST /pinning/pinByHash`.
 pub(crate) async fn pin_by_hash(

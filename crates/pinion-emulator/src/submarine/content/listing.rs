@@ -119,10 +119,20 @@ pub(crate) async fn list(
         Err(refused) => return refused,
     };
     let answer = state.read(|data| {
-        let mut rows: Vec<&ContentRow> = data
-            .submarine
-            .content
-            .values()
+        // Walk the creation-order index of the publication state asked for; without
+        // other filters its size is the total and only the page is read.
+        let index = &data.submarine.content_index;
+        let source = match f.published {
+            Some(published) => index.with_published(published),
+            None => index.all(),
+        };
+        let ordered: Box<dyn Iterator<Item = _>> = if f.ascending {
+            Box::new(source.iter())
+        } else {
+            Box::new(source.iter().rev())
+        };
+        let candidates = ordered
+            .filter_map(|(_, id)| data.submarine.content.get(&**id))
             .filter(|r| {
                 f.cid_contains
                     .as_ref()
@@ -138,24 +148,33 @@ pub(crate) async fn list(
             .filter(|r| f.created_end.is_none_or(|t| r.created_at <= t))
             .filter(|r| f.size_min.is_none_or(|m| r.size >= m))
             .filter(|r| f.size_max.is_none_or(|m| r.size <= m))
-            .filter(|r| f.published.is_none_or(|p| r.pin_to_ipfs == p))
             .filter(|r| {
                 let kv = keyvalues(r);
                 f.keyvalues.iter().all(|filter| filter.matches(&kv))
-            })
-            .collect();
-        rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-        if !f.ascending {
-            rows.reverse();
-        }
+            });
+        let unfiltered = f.cid_contains.is_none()
+            && f.name.is_none()
+            && f.originalname.is_none()
+            && f.created_start.is_none()
+            && f.created_end.is_none()
+            && f.size_min.is_none()
+            && f.size_max.is_none()
+            && f.keyvalues.is_empty();
+        let (total, rows): (usize, Vec<&ContentRow>) = if unfiltered {
+            (
+                source.len(),
+                candidates.skip(f.offset).take(f.limit).collect(),
+            )
+        } else {
+            let matching: Vec<&ContentRow> = candidates.collect();
+            (
+                matching.len(),
+                matching.into_iter().skip(f.offset).take(f.limit).collect(),
+            )
+        };
         wire::ContentListEnvelope {
-            total_items: rows.len() as i64,
-            items: rows
-                .into_iter()
-                .skip(f.offset)
-                .take(f.limit)
-                .map(|r| item(r, false))
-                .collect(),
+            total_items: total as i64,
+            items: rows.into_iter().map(|r| item(r, false)).collect(),
             status: 200,
         }
     });

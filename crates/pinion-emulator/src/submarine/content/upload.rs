@@ -16,6 +16,7 @@ use super::{ContentRow, FolderFile, bad_request, flag, internal, item, metadata_
 use crate::blobs::IngestedFile;
 use crate::content::{self, AssembleError};
 use crate::state::AppState;
+use crate::state::submarine::content_of_cid;
 use crate::submarine::authorize;
 
 fn version(value: &str) -> Result<CidVersion, Response> {
@@ -79,13 +80,7 @@ fn store_item(state: &AppState, upload: Upload) -> Result<(ContentRow, bool), Re
     state
         .write(|tx| {
             content::store_private(tx, &assembled);
-            if let Some(existing) = tx
-                .data()
-                .submarine
-                .content
-                .values()
-                .find(|row| row.cid == assembled.root.cid)
-            {
+            if let Some(existing) = content_of_cid(tx.data(), &assembled.root.cid) {
                 return (existing.clone(), true);
             }
             let row = ContentRow {
