@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use pinion_cid::{CidVersion, DirectoryBuilder};
+use pinion_rules::upload::mime_or_default;
 
 use crate::blobs::{BlobStore, IngestedFile};
 pub(crate) use crate::state::objects::{FileEntry, ObjectKind, StoredObject};
@@ -264,27 +265,11 @@ pub(crate) fn assemble(
     })
 }
 
-/// A MIME type for a file name, from its extension.
+/// The MIME type the emulator records for a file name: by its extension, as the
+/// shared rule knows it, `application/octet-stream` for an extension it does not know,
+/// and none for a name without an extension.
 pub(crate) fn mime_for(name: &str) -> Option<&'static str> {
-    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    Some(match extension.as_str() {
-        "txt" | "md" => "text/plain",
-        "html" | "htm" => "text/html",
-        "css" => "text/css",
-        "js" | "mjs" => "text/javascript",
-        "json" => "application/json",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "mp4" => "video/mp4",
-        "mp3" => "audio/mpeg",
-        "wasm" => "application/wasm",
-        "car" => "application/vnd.ipld.car",
-        _ => "application/octet-stream",
-    })
+    name.rsplit_once('.').map(|_| mime_or_default(name))
 }
 
 /// What a gateway path inside an object points at.
@@ -346,6 +331,15 @@ mod tests {
 
     async fn ingest(blobs: &BlobStore, bytes: &'static [u8]) -> IngestedFile {
         blobs.ingest_bytes(Bytes::from_static(bytes)).await.unwrap()
+    }
+
+    /// The shared rule has no type for an unknown extension; the emulator records
+    /// `application/octet-stream` for it (and nothing for a name without one).
+    #[test]
+    fn an_unknown_extension_is_octet_stream_and_no_extension_is_none() {
+        assert_eq!(mime_for("Photo.JPG"), Some("image/jpeg"));
+        assert_eq!(mime_for("blob.bin"), Some("application/octet-stream"));
+        assert_eq!(mime_for("README"), None);
     }
 
     #[tokio::test]

@@ -15,6 +15,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
+use pinion_rules::upload::DEFAULT_MIME;
 use tokio_util::io::ReaderStream;
 
 use crate::content::{self, Resolved};
@@ -137,11 +138,9 @@ async fn serve(
         }
     };
     let content_type = if name.is_empty() {
-        mime.unwrap_or_else(|| "application/octet-stream".into())
+        mime.unwrap_or_else(|| DEFAULT_MIME.into())
     } else {
-        content::mime_for(&name)
-            .unwrap_or("application/octet-stream")
-            .to_owned()
+        content::mime_for(&name).unwrap_or(DEFAULT_MIME).to_owned()
     };
     let mut response = Response::new(Body::from_stream(ReaderStream::new(file)));
     let headers = response.headers_mut();

@@ -17,6 +17,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pinion_api::pinata::types as wire;
+use pinion_rules::RuleError;
+use pinion_rules::host_nodes::{MAX_HOST_NODES, check_host_nodes};
+use pinion_rules::paging::{MAX_PAGE_LIMIT, MIN_PAGE_LIMIT, check_page_limit};
 use serde::Deserialize;
 use serde_json::Map;
 
@@ -52,8 +55,20 @@ const MAX_QUEUED: usize = 250;
 /// ("not found after about a day", reference §2.5).
 pub(crate) const EXPIRES_AFTER_HOURS: i64 = 24;
 
-/// Most `hostNodes` one job may name.
-const MAX_HOST_NODES: usize = 5;
+/// The emulator's refusal of `hostNodes` the shared rule rejects (its wire text, as
+/// observed, rather than the rule's own wording).
+fn host_nodes_refused(error: &RuleError) -> Response {
+    let details = match error {
+        RuleError::TooManyHostNodes { given } => {
+            format!("at most {MAX_HOST_NODES} hostNodes may be given, not {given}")
+        }
+        RuleError::HostNodeNotMultiaddr { given } => format!(
+            "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {given:?}"
+        ),
+        other => format!("hostNodes: {other}"),
+    };
+    Reason::BadHostNode.error(details)
+}
 
 /// `POST /pinning/pinByHash`.
 pub(crate) async fn pin_by_hash(
@@ -79,20 +94,8 @@ pub(crate) async fn pin_by_hash(
         group_id: None,
         host_nodes: Vec::new(),
     });
-    if options.host_nodes.len() > MAX_HOST_NODES {
-        return Reason::BadHostNode.error(format!(
-            "at most {MAX_HOST_NODES} hostNodes may be given, not {}",
-            options.host_nodes.len()
-        ));
-    }
-    if let Some(bad) = options
-        .host_nodes
-        .iter()
-        .find(|node| !node.starts_with('/'))
-    {
-        return Reason::BadHostNode.error(format!(
-            "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {bad:?}"
-        ));
+    if let Err(error) = check_host_nodes(&options.host_nodes) {
+        return host_nodes_refused(&error);
     }
     let (name, keyvalues) = match request.pinata_metadata {
         Some(metadata) => match keyvalues_of(&metadata.keyvalues) {
@@ -223,11 +226,12 @@ pub(crate) async fn list_jobs(
                 status = Some(value.into_owned());
             }
             "ipfs_pin_hash" => cid = Some(value.into_owned()),
-            "limit" => match value.parse::<usize>() {
-                Ok(n) if (1..=1000).contains(&n) => limit = n,
+            "limit" => match value.parse::<u64>().map(check_page_limit) {
+                Ok(Ok(n)) => limit = n as usize,
                 _ => {
-                    return Reason::InvalidQuery
-                        .error(format!("limit must be between 1 and 1000, not {value:?}"));
+                    return Reason::InvalidQuery.error(format!(
+                        "limit must be between {MIN_PAGE_LIMIT} and {MAX_PAGE_LIMIT}, not {value:?}"
+                    ));
                 }
             },
             "offset" => match value.parse::<usize>() {

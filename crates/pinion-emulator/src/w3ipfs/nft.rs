@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
 use pinion_api::w3ipfs::types as wire;
+use pinion_rules::upload::{JSON_MIME, NFT_METADATA_NAME};
 use serde_json::Value;
 
 use super::authorize;
@@ -109,10 +110,10 @@ pub(crate) async fn create(
     };
     let metadata_pin = match pin_upload(
         &state,
-        vec![("metadata.json".into(), file)],
+        vec![(NFT_METADATA_NAME.into(), file)],
         wire::PinMetadata {
-            name: Some("metadata.json".into()),
-            type_: Some("application/json".into()),
+            name: Some(NFT_METADATA_NAME.into()),
+            type_: Some(JSON_MIME.into()),
             keyvalues: None,
         },
     ) {

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use pinion_api::w3ipfs::types as wire;
 use pinion_cid::CidVersion;
+use pinion_rules::upload::default_name;
 use serde_json::{Map, Value};
 
 use super::authorize;
@@ -162,14 +163,7 @@ pub(crate) fn pin_upload(
         return Err(bad_request("Cannot pin empty file"));
     }
     let single = files.len() == 1 && !files[0].0.trim_matches('/').contains('/');
-    let default_name = files.first().map(|(path, _)| {
-        let path = path.trim_matches('/');
-        if single {
-            path.to_owned()
-        } else {
-            path.split('/').next().unwrap_or(path).to_owned()
-        }
-    });
+    let default_name = default_name(files.iter().map(|(path, _)| path));
     let mime = if single {
         default_name
             .as_deref()

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pinion_api::pinata::types as wire;
+use pinion_rules::upload::PINATA_JSON_NAME;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -67,7 +68,7 @@ pub(crate) async fn pin_json(
     let name = request
         .name
         .clone()
-        .unwrap_or_else(|| "pinnie.json".to_owned());
+        .unwrap_or_else(|| PINATA_JSON_NAME.to_owned());
     let assembled = match content::assemble(
         vec![(name.clone(), file)],
         request.version,

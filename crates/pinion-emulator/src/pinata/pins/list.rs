@@ -4,6 +4,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pinion_api::pinata::types as wire;
+use pinion_rules::paging::{MAX_PAGE_LIMIT, MIN_PAGE_LIMIT, check_page_limit};
 
 use super::super::Reason;
 use super::super::authorize;
@@ -106,10 +107,11 @@ fn parse_pin_list_query(raw: Option<&str>) -> Result<PinListQuery, Response> {
             }
             "pageLimit" => {
                 let limit = number("pageLimit", &value)?;
-                if !(1..=1000).contains(&limit) {
-                    return Err(Reason::InvalidQuery
-                        .error(format!("pageLimit must be between 1 and 1000, not {limit}")));
-                }
+                let limit = check_page_limit(limit).map_err(|_| {
+                    Reason::InvalidQuery.error(format!(
+                        "pageLimit must be between {MIN_PAGE_LIMIT} and {MAX_PAGE_LIMIT}, not {limit}"
+                    ))
+                })?;
                 query.limit = limit as usize;
             }
             "pageOffset" => query.offset = number("pageOffset", &value)? as usize,

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pinion_api::pinata::types as wire;
+use pinion_rules::metadata::{MAX_KEYVALUES, check_keyvalue_count};
 use serde_json::{Map, Value};
 
 use super::super::Reason;
@@ -16,14 +17,11 @@ use super::{PinRow, active_pin};
 use crate::service::ok_text;
 use crate::state::AppState;
 
-/// Most key-values one pin may carry.
-pub(crate) const MAX_KEYVALUES: usize = 10;
-
 /// Checks and converts request metadata key-values.
 pub(crate) fn keyvalues_of(
     keyvalues: &BTreeMap<String, wire::KeyValue>,
 ) -> Result<Map<String, Value>, Response> {
-    if keyvalues.len() > MAX_KEYVALUES {
+    if check_keyvalue_count(keyvalues.len()).is_err() {
         return Err(Reason::InvalidMetadata.error(format!(
             "a pin may have at most {MAX_KEYVALUES} keyvalues, {} were given",
             keyvalues.len()
@@ -87,7 +85,7 @@ pub(crate) async fn hash_metadata(
                 merged.insert(key.clone(), value.clone());
             }
         }
-        if merged.len() > MAX_KEYVALUES {
+        if check_keyvalue_count(merged.len()).is_err() {
             return Err(merged.len());
         }
         tx.update::<PinRow>(&id, |row| {

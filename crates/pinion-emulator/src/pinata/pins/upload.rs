@@ -10,6 +10,7 @@ use axum::response::Response;
 use futures::TryStreamExt;
 use pinion_api::pinata::types as wire;
 use pinion_cid::CidVersion;
+use pinion_rules::upload::default_name;
 use serde_json::{Map, Value};
 
 use super::super::Reason;
@@ -203,14 +204,7 @@ pub(crate) async fn pin_file(
         Err(refused) => return refused,
     };
     let single = files.len() == 1 && !files[0].0.trim_matches('/').contains('/');
-    let default_name = files.first().map(|(path, _)| {
-        let trimmed = path.trim_matches('/');
-        if single {
-            trimmed.rsplit('/').next().unwrap_or(trimmed).to_owned()
-        } else {
-            trimmed.split('/').next().unwrap_or(trimmed).to_owned()
-        }
-    });
+    let default_name = default_name(files.iter().map(|(path, _)| path));
     let mime = if single && !request.wrap {
         default_name
             .as_deref()

@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use pinion_api::submarine::types as wire;
+use pinion_rules::paging::{MAX_PAGE_LIMIT, MIN_PAGE_LIMIT, check_page_limit};
 use serde_json::Map;
 
 use super::{ContentRow, bad_request, envelope, flag, item, keyvalues, not_found};
@@ -81,11 +82,11 @@ fn parse_filters(raw: Option<&str>) -> Result<Filters, Response> {
             }
             "limit" => {
                 let limit = number("limit", &value)?;
-                if !(1..=1000).contains(&limit) {
-                    return Err(bad_request(format!(
-                        "limit must be between 1 and 1000, not {limit}"
-                    )));
-                }
+                let limit = check_page_limit(limit).map_err(|_| {
+                    bad_request(format!(
+                        "limit must be between {MIN_PAGE_LIMIT} and {MAX_PAGE_LIMIT}, not {limit}"
+                    ))
+                })?;
                 filters.limit = limit as usize;
             }
             "offset" => filters.offset = number("offset", &value)? as usize,
@@ -215,10 +216,12 @@ pub(crate) async fn list_folder(
                 Ok(v) => include_paths = v,
                 Err(refused) => return refused,
             },
-            "limit" => match value.parse::<usize>() {
-                Ok(n) if (1..=1000).contains(&n) => limit = n,
+            "limit" => match value.parse::<u64>().map(check_page_limit) {
+                Ok(Ok(n)) => limit = n as usize,
                 _ => {
-                    return bad_request(format!("limit must be between 1 and 1000, not {value:?}"));
+                    return bad_request(format!(
+                        "limit must be between {MIN_PAGE_LIMIT} and {MAX_PAGE_LIMIT}, not {value:?}"
+                    ));
                 }
             },
             "offset" => match value.parse::<usize>() {

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 use pinion_api::submarine::types as wire;
 use pinion_cid::CidVersion;
+use pinion_rules::upload::SUBMARINE_JSON_NAME;
 use serde_json::{Map, Value};
 
 use super::{ContentRow, FolderFile, bad_request, flag, internal, item, metadata_of};
@@ -236,7 +237,7 @@ pub(crate) async fn upload_json(
     let file_name = request
         .name
         .clone()
-        .unwrap_or_else(|| "content.json".into());
+        .unwrap_or_else(|| SUBMARINE_JSON_NAME.into());
     let upload = Upload {
         files: vec![(file_name, file)],
         name: request.name,
