@@ -19,6 +19,7 @@ pub const BENCHMARKS: &[(&str, &str)] = &[
     ("pinion", "small_calls"),
     ("pinion-cli", "cli"),
     ("pinion-emulator", "load"),
+    ("pinion-emulator", "state_scale"),
 ];
 
 /// Where `BENCHMARKS.md`'s generated part starts and ends.

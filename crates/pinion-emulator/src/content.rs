@@ -5,80 +5,11 @@
 use std::collections::BTreeMap;
 
 use pinion_cid::{CidVersion, DirectoryBuilder};
-use serde::{Deserialize, Serialize};
+use pinion_rules::upload::mime_or_default;
 
 use crate::blobs::{BlobStore, IngestedFile};
+pub(crate) use crate::state::objects::{FileEntry, ObjectKind, StoredObject};
 use crate::state::{Data, Tx};
-use crate::store::Record;
-
-/// One file of an object, by blob name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct FileEntry {
-    pub(crate) blob: String,
-    pub(crate) size: u64,
-    pub(crate) cid: String,
-}
-
-/// What a CID stands for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub(crate) enum ObjectKind {
-    /// A single file.
-    File { blob: String },
-    /// A directory: its files by path relative to it, and its sub-directories.
-    Directory {
-        files: BTreeMap<String, FileEntry>,
-        directories: Vec<String>,
-    },
-}
-
-/// A CID the emulator can serve, with what IPFS reports for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct StoredObject {
-    pub(crate) cid: String,
-    pub(crate) pin_size: u64,
-    pub(crate) byte_len: u64,
-    pub(crate) kind: ObjectKind,
-    /// How many public pins (Pinata or W3IPFS pins, public Submarine content) hold this
-    /// CID as their root. The gateway serves a published object without a token only
-    /// while > 0.
-    #[serde(default)]
-    pub(crate) public_pins: u32,
-    /// Whether the bytes were ever published on the IPFS network (uploaded as a public
-    /// pin, or Submarine content made public). Only published content can be found by
-    /// pin-by-CID or served without a token: bytes held only as private Submarine content
-    /// are, for everyone else, as unknown as bytes never uploaded. `None` in rows stored
-    /// before the emulator tracked it: taken as published while a public pin holds them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) published: Option<bool>,
-}
-
-impl Record for StoredObject {
-    const TABLE: &'static str = "objects";
-    fn key(&self) -> String {
-        self.cid.clone()
-    }
-}
-
-impl StoredObject {
-    /// Number of files in the object (1 for a file).
-    pub(crate) fn file_count(&self) -> u64 {
-        match &self.kind {
-            ObjectKind::File { .. } => 1,
-            ObjectKind::Directory { files, .. } => files.len() as u64,
-        }
-    }
-
-    /// Whether the bytes were ever published (see [`published`](Self::published)).
-    pub(crate) fn is_published(&self) -> bool {
-        self.published.unwrap_or(self.public_pins > 0)
-    }
-
-    /// Whether the object is a directory.
-    pub(crate) fn is_directory(&self) -> bool {
-        matches!(self.kind, ObjectKind::Directory { .. })
-    }
-}
 
 /// Stores a public upload's root and parts, published (keeping the pin counts of
 /// objects already known).
@@ -332,27 +263,11 @@ pub(crate) fn assemble(
     })
 }
 
-/// A MIME type for a file name, from its extension.
+/// The MIME type the emulator records for a file name: by its extension, as the
+/// shared rule knows it, `application/octet-stream` for an extension it does not know,
+/// and none for a name without an extension.
 pub(crate) fn mime_for(name: &str) -> Option<&'static str> {
-    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    Some(match extension.as_str() {
-        "txt" | "md" => "text/plain",
-        "html" | "htm" => "text/html",
-        "css" => "text/css",
-        "js" | "mjs" => "text/javascript",
-        "json" => "application/json",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "mp4" => "video/mp4",
-        "mp3" => "audio/mpeg",
-        "wasm" => "application/wasm",
-        "car" => "application/vnd.ipld.car",
-        _ => "application/octet-stream",
-    })
+    name.rsplit_once('.').map(|_| mime_or_default(name))
 }
 
 /// What a gateway path inside an object points at.
@@ -414,6 +329,15 @@ mod tests {
 
     async fn ingest(blobs: &BlobStore, bytes: &'static [u8]) -> IngestedFile {
         blobs.ingest_bytes(Bytes::from_static(bytes)).await.unwrap()
+    }
+
+    /// The shared rule has no type for an unknown extension; the emulator records
+    /// `application/octet-stream` for it (and nothing for a name without one).
+    #[test]
+    fn an_unknown_extension_is_octet_stream_and_no_extension_is_none() {
+        assert_eq!(mime_for("Photo.JPG"), Some("image/jpeg"));
+        assert_eq!(mime_for("blob.bin"), Some("application/octet-stream"));
+        assert_eq!(mime_for("README"), None);
     }
 
     #[tokio::test]

@@ -66,6 +66,11 @@ impl Harness {
         &HARNESS
     }
 
+    /// The state behind the application.
+    pub(crate) fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// Base URLs (under `http://emulator.invalid`) and admin credentials.
     pub fn credentials(&self) -> &AdminCredentials {
         &self.credentials

@@ -15,12 +15,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
+use pinion_rules::upload::DEFAULT_MIME;
 use tokio_util::io::ReaderStream;
 
 use crate::content::{self, Resolved};
 use crate::jwt;
 use crate::service::plain;
-use crate::state::{AppState, Data};
+use crate::state::submarine::covering_ids;
+use crate::state::{self, AppState, Data};
 use crate::submarine::AccessClaims;
 
 /// The gateway's routes.
@@ -28,50 +30,12 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new().route("/ipfs/{*rest}", get(serve))
 }
 
-/// Content ids whose token opens `path` inside `cid`.
-fn covering_ids(data: &Data, cid: &str, path: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    for row in data.submarine.content.values() {
-        if row.cid == cid {
-            ids.push(row.id.clone());
-            ids.extend(
-                row.files
-                    .iter()
-                    .filter(|f| f.path == path)
-                    .map(|f| f.id.clone()),
-            );
-        }
-        ids.extend(
-            row.files
-                .iter()
-                .filter(|f| f.cid == cid && path.is_empty())
-                .map(|f| f.id.clone()),
-        );
-    }
-    ids
-}
-
-/// The MIME type of a file CID from its pin or content row.
+/// The MIME type of a file CID from its content item or pin.
 fn recorded_mime(data: &Data, cid: &str) -> Option<String> {
-    data.submarine
-        .content
-        .values()
-        .find(|row| row.cid == cid)
+    state::submarine::content_of_cid(data, cid)
         .and_then(|row| row.mime_type.clone())
-        .or_else(|| {
-            data.pinata
-                .pins
-                .values()
-                .find(|row| row.cid == cid)
-                .and_then(|row| row.mime_type.clone())
-        })
-        .or_else(|| {
-            data.w3ipfs
-                .pins
-                .values()
-                .find(|row| row.cid == cid)
-                .and_then(|row| row.mime_type.clone())
-        })
+        .or_else(|| state::pinata::any_pin_of_cid(data, cid).and_then(|row| row.mime_type.clone()))
+        .or_else(|| state::w3ipfs::any_pin_of_cid(data, cid).and_then(|row| row.mime_type.clone()))
 }
 
 fn access_token(raw: Option<&str>) -> Option<String> {
@@ -174,11 +138,9 @@ async fn serve(
         }
     };
     let content_type = if name.is_empty() {
-        mime.unwrap_or_else(|| "application/octet-stream".into())
+        mime.unwrap_or_else(|| DEFAULT_MIME.into())
     } else {
-        content::mime_for(&name)
-            .unwrap_or("application/octet-stream")
-            .to_owned()
+        content::mime_for(&name).unwrap_or(DEFAULT_MIME).to_owned()
     };
     let mut response = Response::new(Body::from_stream(ReaderStream::new(file)));
     let headers = response.headers_mut();

@@ -54,6 +54,8 @@ pub mod wire;
 
 #[doc(hidden)]
 pub mod fuzzing;
+#[doc(hidden)]
+pub mod scale;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -295,7 +297,7 @@ fn open_state_dir(dir: &Path) -> Result<(Store, BlobStore), EmulatorError> {
         path: dir.to_owned(),
         reason,
     };
-    std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+    store::create_private_dir(dir).map_err(|e| fail(e.to_string()))?;
     let store = Store::open(&dir.join("state.redb"))?;
     let blobs = BlobStore::persistent(&dir.join("blobs")).map_err(|e| fail(e.to_string()))?;
     Ok((store, blobs))

@@ -1,6 +1,11 @@
 //! Persistence: every change to the emulator's state is written through to a redb
-//! database when a state directory is given, in one transaction per request, so a
-//! `kill -9` loses nothing that was answered and never corrupts what is on disk.
+//! database when a state directory is given, in durable transactions that each hold
+//! whole requests' changes (see `state::writer`), so a `kill -9` loses nothing that
+//! was answered and never corrupts what is on disk. Each row is stored on its own, so
+//! a change writes only the rows it touched, whatever the size of the state.
+//!
+//! The directory is private to its owner (0700) and the database file too (0600): it
+//! holds the JWT signing key and every API key's secret.
 
 use std::path::Path;
 
@@ -47,19 +52,66 @@ impl Change {
 /// Where state is persisted: nowhere (in memory only) or a redb file.
 pub(crate) struct Store {
     db: Option<redb::Database>,
+    /// Tests make the next commits fail, to check what a failed commit leaves.
+    #[cfg(test)]
+    pub(crate) fail_commits: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Creates `dir` (and its parents) if missing and makes it private to its owner.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Creates `path` empty, readable and writable by its owner only, if missing; makes
+/// an existing file private too (an older emulator left it 0644).
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    options.open(path)?;
+    Ok(())
 }
 
 impl Store {
     pub(crate) fn memory() -> Self {
-        Store { db: None }
+        Store {
+            db: None,
+            #[cfg(test)]
+            fail_commits: Default::default(),
+        }
     }
 
+    /// Opens (or creates, private to its owner) the database at `path`.
     pub(crate) fn open(path: &Path) -> Result<Self, EmulatorError> {
-        let db = redb::Database::create(path).map_err(|error| EmulatorError::State {
+        let fail = |reason: String| EmulatorError::State {
             path: path.to_owned(),
-            reason: error.to_string(),
-        })?;
-        Ok(Store { db: Some(db) })
+            reason,
+        };
+        create_private_file(path).map_err(|error| fail(error.to_string()))?;
+        let db = redb::Database::create(path).map_err(|error| fail(error.to_string()))?;
+        Ok(Store {
+            db: Some(db),
+            #[cfg(test)]
+            fail_commits: Default::default(),
+        })
+    }
+
+    /// Whether changes are written anywhere.
+    pub(crate) fn is_persistent(&self) -> bool {
+        self.db.is_some()
     }
 
     /// Every stored row of `T`.
@@ -89,12 +141,16 @@ impl Store {
         Ok(rows)
     }
 
-    /// Applies `changes` in one durable transaction.
-    pub(crate) fn apply(&self, changes: &[Change]) -> Result<(), EmulatorError> {
+    /// Applies `changes` in one durable transaction: all of them or, on error, none.
+    pub(crate) fn apply<'a>(
+        &self,
+        changes: impl IntoIterator<Item = &'a Change>,
+    ) -> Result<(), EmulatorError> {
         let Some(db) = &self.db else {
             return Ok(());
         };
-        if changes.is_empty() {
+        let mut changes = changes.into_iter().peekable();
+        if changes.peek().is_none() {
             return Ok(());
         }
         let write = db.begin_write().map_err(store_error)?;
@@ -111,6 +167,11 @@ impl Store {
                     table.remove(change.key.as_str()).map_err(store_error)?;
                 }
             }
+        }
+        #[cfg(test)]
+        if self.fail_commits.load(std::sync::atomic::Ordering::SeqCst) {
+            // Dropping the transaction aborts it, as a failed commit does.
+            return Err(EmulatorError::Store("injected commit failure".into()));
         }
         write.commit().map_err(store_error)
     }

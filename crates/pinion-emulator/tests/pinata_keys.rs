@@ -41,6 +41,20 @@ async fn max_uses_hold_under_concurrent_requests() {
     for key in listed["keys"].as_array().unwrap() {
         assert_eq!(key["uses"], MAX, "{key}");
     }
+    // The counted uses were committed (by the batching writer) before they were
+    // answered: a restart finds every key still used up.
+    emulator.shutdown().await;
+    let emulator = Emulator::builder()
+        .state_dir(dir.path())
+        .start()
+        .await
+        .unwrap();
+    let restarted = common::pinata::admin(&emulator);
+    let listed = restarted.get("/v3/pinata/keys?limitedUse=true", 200).await;
+    assert_eq!(listed["keys"].as_array().unwrap().len(), ROUNDS);
+    for key in listed["keys"].as_array().unwrap() {
+        assert_eq!(key["uses"], MAX, "{key}");
+    }
 }
 
 /// Creates a key with `maxUses` `max` and sends `concurrent` requests with it at once;

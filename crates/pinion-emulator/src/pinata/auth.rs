@@ -3,7 +3,6 @@
 
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use pinion_scopes::Requirement;
 use pinion_scopes::pinata::{PinataFlag, PinataPermissions};
 use serde::{Deserialize, Serialize};
@@ -11,41 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::Reason;
 use crate::jwt;
 use crate::secrets;
-use crate::state::{AppState, Table, Tx};
-use crate::store::Record;
-
-/// One API key of the emulated account.
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct PinataKey {
-    /// UUID of the key row.
-    pub(crate) id: String,
-    pub(crate) name: String,
-    /// 20 lowercase hex characters; the row's key.
-    pub(crate) key: String,
-    /// 64 lowercase hex characters.
-    pub(crate) secret: String,
-    /// The HS256 JWT handed out with the key.
-    pub(crate) jwt: String,
-    pub(crate) permissions: PinataPermissions,
-    pub(crate) max_uses: Option<u64>,
-    pub(crate) uses: u64,
-    pub(crate) revoked: bool,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) updated_at: DateTime<Utc>,
-}
-
-impl Record for PinataKey {
-    const TABLE: &'static str = "pinata_keys";
-    fn key(&self) -> String {
-        self.key.clone()
-    }
-}
-
-impl Table for PinataKey {
-    fn rows_mut(data: &mut crate::state::Data) -> &mut std::collections::BTreeMap<String, Self> {
-        &mut data.pinata.keys
-    }
-}
+pub(crate) use crate::state::pinata::PinataKey;
+use crate::state::{AppState, Tx};
 
 /// The claims of a Pinata API-key JWT, as decoded from real keys (reference §1.2).
 #[derive(Serialize, Deserialize)]

@@ -1,45 +1,19 @@
 //! Groups on the legacy host: create, list, get, update, delete, add and remove CIDs.
 //! Membership is the pin's `group_id` (filterable in `pinList` with `groupId`).
 
-use std::collections::BTreeMap;
-
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use pinion_api::pinata::types as wire;
-use serde::{Deserialize, Serialize};
 
 use super::Reason;
 use super::authorize;
 use super::common::{internal, ok_json, parse_json};
 use super::pins::{PinRow, set_group};
 use crate::service::ok_text;
-use crate::state::{AppState, Data, Table};
-use crate::store::Record;
-
-/// A group.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct GroupRow {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) updated_at: DateTime<Utc>,
-}
-
-impl Record for GroupRow {
-    const TABLE: &'static str = "pinata_groups";
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-}
-
-impl Table for GroupRow {
-    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
-        &mut data.pinata.groups
-    }
-}
+use crate::state::AppState;
+pub(crate) use crate::state::pinata::GroupRow;
 
 fn wire_group(group: &GroupRow, user_id: &str) -> wire::Group {
     wire::Group {
@@ -202,14 +176,7 @@ pub(crate) async fn delete(
     }
     match state.write(|tx| {
         tx.delete::<GroupRow>(&id)?;
-        let members: Vec<String> = tx
-            .data()
-            .pinata
-            .pins
-            .values()
-            .filter(|pin| pin.group_id.as_deref() == Some(id.as_str()))
-            .map(|pin| pin.id.clone())
-            .collect();
+        let members = crate::state::pinata::group_members(tx.data(), &id);
         for member in members {
             tx.update::<PinRow>(&member, |pin| pin.group_id = None);
         }

@@ -11,16 +11,17 @@
 //! `POST /_emulator/pinata/jobs/{id}` and a body `{"status": "<status>"}`, where the
 //! status is one of the job statuses or `pinned`.
 
-use std::collections::BTreeMap;
-
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pinion_api::pinata::types as wire;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use pinion_rules::RuleError;
+use pinion_rules::host_nodes::{MAX_HOST_NODES, check_host_nodes};
+use pinion_rules::paging::{MAX_PAGE_LIMIT, MIN_PAGE_LIMIT, check_page_limit};
+use serde::Deserialize;
+use serde_json::Map;
 
 use super::Reason;
 use super::authorize;
@@ -28,8 +29,8 @@ use super::common::{internal, ok_json, parse_json};
 use super::pins::{PinRow, active_pin, keyvalues_of};
 use crate::content;
 use crate::service::plain;
-use crate::state::{AppState, Data, Table, Tx};
-use crate::store::Record;
+pub(crate) use crate::state::pinata::JobRow;
+use crate::state::{AppState, Tx};
 
 /// The statuses a queued job can be in.
 pub(crate) const STATUSES: [&str; 9] = [
@@ -54,34 +55,19 @@ const MAX_QUEUED: usize = 250;
 /// ("not found after about a day", reference §2.5).
 pub(crate) const EXPIRES_AFTER_HOURS: i64 = 24;
 
-/// Most `hostNodes` one job may name.
-const MAX_HOST_NODES: usize = 5;
-
-/// A queued pin-by-CID job.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct JobRow {
-    pub(crate) id: String,
-    pub(crate) cid: String,
-    pub(crate) date_queued: DateTime<Utc>,
-    pub(crate) status: String,
-    pub(crate) name: Option<String>,
-    pub(crate) keyvalues: Map<String, Value>,
-    pub(crate) host_nodes: Vec<String>,
-    pub(crate) pin_policy: Option<wire::PinPolicy>,
-    pub(crate) group_id: Option<String>,
-}
-
-impl Record for JobRow {
-    const TABLE: &'static str = "pinata_jobs";
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-}
-
-impl Table for JobRow {
-    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
-        &mut data.pinata.jobs
-    }
+/// The emulator's refusal of `hostNodes` the shared rule rejects (its wire text, as
+/// observed, rather than the rule's own wording).
+fn host_nodes_refused(error: &RuleError) -> Response {
+    let details = match error {
+        RuleError::TooManyHostNodes { given } => {
+            format!("at most {MAX_HOST_NODES} hostNodes may be given, not {given}")
+        }
+        RuleError::HostNodeNotMultiaddr { given } => format!(
+            "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {given:?}"
+        ),
+        other => format!("hostNodes: {other}"),
+    };
+    Reason::BadHostNode.error(details)
 }
 
 /// `POST /pinning/pinByHash`.
@@ -108,20 +94,8 @@ pub(crate) async fn pin_by_hash(
         group_id: None,
         host_nodes: Vec::new(),
     });
-    if options.host_nodes.len() > MAX_HOST_NODES {
-        return Reason::BadHostNode.error(format!(
-            "at most {MAX_HOST_NODES} hostNodes may be given, not {}",
-            options.host_nodes.len()
-        ));
-    }
-    if let Some(bad) = options
-        .host_nodes
-        .iter()
-        .find(|node| !node.starts_with('/'))
-    {
-        return Reason::BadHostNode.error(format!(
-            "hostNodes must be multiaddrs such as /ip4/1.2.3.4/tcp/4001/p2p/Qm…, not {bad:?}"
-        ));
+    if let Err(error) = check_host_nodes(&options.host_nodes) {
+        return host_nodes_refused(&error);
     }
     let (name, keyvalues) = match request.pinata_metadata {
         Some(metadata) => match keyvalues_of(&metadata.keyvalues) {
@@ -252,11 +226,12 @@ pub(crate) async fn list_jobs(
                 status = Some(value.into_owned());
             }
             "ipfs_pin_hash" => cid = Some(value.into_owned()),
-            "limit" => match value.parse::<usize>() {
-                Ok(n) if (1..=1000).contains(&n) => limit = n,
+            "limit" => match value.parse::<u64>().map(check_page_limit) {
+                Ok(Ok(n)) => limit = n as usize,
                 _ => {
-                    return Reason::InvalidQuery
-                        .error(format!("limit must be between 1 and 1000, not {value:?}"));
+                    return Reason::InvalidQuery.error(format!(
+                        "limit must be between {MIN_PAGE_LIMIT} and {MAX_PAGE_LIMIT}, not {value:?}"
+                    ));
                 }
             },
             "offset" => match value.parse::<usize>() {

@@ -7,10 +7,7 @@ mod groups;
 mod jobs;
 mod keys;
 mod pins;
-mod query;
 mod reasons;
-
-use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -23,37 +20,24 @@ use pinion_scopes::pinata::PinataPermissions;
 
 pub(crate) use auth::{Caller, PinataKey, authenticate, authorize, constant_time_eq, create_key};
 pub(crate) use common::parse_time;
-pub(crate) use query::{KeyValueFilter, parse_keyvalue_filters};
+pub(crate) use jobs::JobRow;
 pub(crate) use reasons::Reason;
 
 use crate::guard;
 use crate::service::ServiceKind;
+pub(crate) use crate::state::pinata::{KeyValueFilter, parse_keyvalue_filters};
+use crate::state::pinata::{PinRow, UserPolicy};
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;
 use crate::{EmulatorError, PinataAdmin};
 
-/// Pinata's rows.
-#[derive(Default)]
-pub(crate) struct PinataData {
-    /// API keys by their 20-hex key.
-    pub(crate) keys: BTreeMap<String, PinataKey>,
-    /// Pin rows by id (unpinned rows stay, with `date_unpinned`).
-    pub(crate) pins: BTreeMap<String, pins::PinRow>,
-    /// Queued pin-by-CID jobs by id.
-    pub(crate) jobs: BTreeMap<String, jobs::JobRow>,
-    /// Groups by id.
-    pub(crate) groups: BTreeMap<String, groups::GroupRow>,
-    /// The account's pin policy (one row, when set).
-    pub(crate) user_policy: BTreeMap<String, pins::UserPolicy>,
-}
-
 /// Loads Pinata's stored rows.
 pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {
     load_table::<PinataKey>(store, data)?;
-    load_table::<pins::PinRow>(store, data)?;
+    load_table::<PinRow>(store, data)?;
     load_table::<jobs::JobRow>(store, data)?;
     load_table::<groups::GroupRow>(store, data)?;
-    load_table::<pins::UserPolicy>(store, data)?;
+    load_table::<UserPolicy>(store, data)?;
     Ok(())
 }
 

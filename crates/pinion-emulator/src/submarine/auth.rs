@@ -2,37 +2,12 @@
 
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::Reason;
 use crate::pinata::constant_time_eq;
 use crate::secrets;
-use crate::state::{AppState, Table, Tx};
-use crate::store::Record;
-
-/// A Submarine ("PRIVATE API") key.
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct SubmarineKey {
-    /// 32 lowercase hex characters; the row's key.
-    pub(crate) key: String,
-    pub(crate) name: String,
-    pub(crate) revoked: bool,
-    pub(crate) created_at: DateTime<Utc>,
-}
-
-impl Record for SubmarineKey {
-    const TABLE: &'static str = "submarine_keys";
-    fn key(&self) -> String {
-        self.key.clone()
-    }
-}
-
-impl Table for SubmarineKey {
-    fn rows_mut(data: &mut crate::state::Data) -> &mut std::collections::BTreeMap<String, Self> {
-        &mut data.submarine.keys
-    }
-}
+pub(crate) use crate::state::submarine::SubmarineKey;
+use crate::state::{AppState, Tx};
 
 /// Creates (and stores) a Submarine key.
 pub(crate) fn create_key(state: &AppState, tx: &mut Tx<'_>, name: &str) -> SubmarineKey {

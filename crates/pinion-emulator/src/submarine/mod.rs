@@ -10,8 +10,6 @@ pub(crate) use content::ContentRow;
 pub(crate) use reasons::Reason;
 pub(crate) use token::AccessClaims;
 
-use std::collections::BTreeMap;
-
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
@@ -23,15 +21,6 @@ use crate::guard;
 use crate::service::ServiceKind;
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;
-
-/// Submarine's rows.
-#[derive(Default)]
-pub(crate) struct SubmarineData {
-    /// Submarine keys by key.
-    pub(crate) keys: BTreeMap<String, SubmarineKey>,
-    /// Content items by id.
-    pub(crate) content: BTreeMap<String, ContentRow>,
-}
 
 /// Loads Submarine's stored rows.
 pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {

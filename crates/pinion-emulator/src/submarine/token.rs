@@ -99,14 +99,7 @@ pub(crate) async fn create(
     };
     let unknown: Vec<String> = state.read(|data| {
         ids.iter()
-            .filter(|id| {
-                !data.submarine.content.contains_key(*id)
-                    && !data
-                        .submarine
-                        .content
-                        .values()
-                        .any(|row| row.files.iter().any(|f| f.id == **id))
-            })
+            .filter(|id| !crate::state::submarine::is_content_id(data, id))
             .cloned()
             .collect()
     });

@@ -3,7 +3,6 @@
 
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use pinion_scopes::w3ipfs::W3ipfsScopes;
 use serde::{Deserialize, Serialize};
 
@@ -11,36 +10,8 @@ use super::Reason;
 use crate::jwt::{self, JwtError};
 use crate::pinata::constant_time_eq;
 use crate::secrets;
-use crate::state::{AppState, Table, Tx};
-use crate::store::Record;
-
-/// One API key pair of the emulated user.
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct W3ipfsKey {
-    /// UUID of the key row; the row's key.
-    pub(crate) id: String,
-    pub(crate) name: String,
-    /// Base64 of 16 random bytes.
-    pub(crate) api_key: String,
-    /// Base64 of 32 random bytes.
-    pub(crate) secret_key: String,
-    pub(crate) scopes: W3ipfsScopes,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) updated_at: DateTime<Utc>,
-}
-
-impl Record for W3ipfsKey {
-    const TABLE: &'static str = "w3ipfs_keys";
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-}
-
-impl Table for W3ipfsKey {
-    fn rows_mut(data: &mut crate::state::Data) -> &mut std::collections::BTreeMap<String, Self> {
-        &mut data.w3ipfs.keys
-    }
-}
+pub(crate) use crate::state::w3ipfs::W3ipfsKey;
+use crate::state::{AppState, Tx};
 
 /// The name of the key every account has and cannot delete.
 pub(crate) const DEFAULT_KEY_NAME: &str = "Default";

@@ -9,8 +9,6 @@ mod nft;
 mod pins;
 mod reasons;
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::middleware::from_fn_with_state;
@@ -27,25 +25,15 @@ pub(crate) use reasons::Reason;
 
 use crate::guard;
 use crate::service::ServiceKind;
+use crate::state::w3ipfs::PinRow;
 use crate::state::{AppState, Data, Tx, load_table};
 use crate::store::Store;
 use crate::{EmulatorError, W3ipfsAdmin};
 
-/// W3IPFS's rows.
-#[derive(Default)]
-pub(crate) struct W3ipfsData {
-    /// API keys by id.
-    pub(crate) keys: BTreeMap<String, W3ipfsKey>,
-    /// Pins by id.
-    pub(crate) pins: BTreeMap<String, pins::PinRow>,
-    /// NFTs by id.
-    pub(crate) nfts: BTreeMap<String, nft::NftRow>,
-}
-
 /// Loads W3IPFS's stored rows.
 pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> {
     load_table::<W3ipfsKey>(store, data)?;
-    load_table::<pins::PinRow>(store, data)?;
+    load_table::<PinRow>(store, data)?;
     load_table::<nft::NftRow>(store, data)?;
     Ok(())
 }

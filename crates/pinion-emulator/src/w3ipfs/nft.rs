@@ -4,51 +4,20 @@
 //! The metadata JSON pinned is the uploaded one with `image` set to
 //! `ipfs://<asset_cid>` when it has none, as NFT tooling expects.
 
-use std::collections::BTreeMap;
-
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
 use pinion_api::w3ipfs::types as wire;
-use serde::{Deserialize, Serialize};
+use pinion_rules::upload::{JSON_MIME, NFT_METADATA_NAME};
 use serde_json::Value;
 
 use super::authorize;
 use super::common::{answer, bad_request, internal, not_found, parse_list_query};
 use super::pins::{PinRow, pin_upload, read_upload, select, settle, unpin_row};
-use crate::state::{AppState, Data, Table};
-use crate::store::Record;
-
-/// One NFT.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct NftRow {
-    pub(crate) id: String,
-    pub(crate) asset_cid: String,
-    pub(crate) asset_pin_id: Option<String>,
-    pub(crate) metadata_cid: String,
-    pub(crate) metadata_pin_id: String,
-    pub(crate) name: Option<String>,
-    pub(crate) mime_type: Option<String>,
-    pub(crate) metadata: serde_json::Map<String, Value>,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) updated_at: DateTime<Utc>,
-}
-
-impl Record for NftRow {
-    const TABLE: &'static str = "w3ipfs_nfts";
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-}
-
-impl Table for NftRow {
-    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
-        &mut data.w3ipfs.nfts
-    }
-}
+pub(crate) use crate::state::w3ipfs::NftRow;
+use crate::state::{AppState, Data};
 
 fn pin_of<'a>(data: &'a Data, id: Option<&String>) -> Option<&'a PinRow> {
     id.and_then(|id| data.w3ipfs.pins.get(id))
@@ -141,10 +110,10 @@ pub(crate) async fn create(
     };
     let metadata_pin = match pin_upload(
         &state,
-        vec![("metadata.json".into(), file)],
+        vec![(NFT_METADATA_NAME.into(), file)],
         wire::PinMetadata {
-            name: Some("metadata.json".into()),
-            type_: Some("application/json".into()),
+            name: Some(NFT_METADATA_NAME.into()),
+            type_: Some(JSON_MIME.into()),
             keyvalues: None,
         },
     ) {

@@ -7,8 +7,6 @@
 //! (uploaded to any service), and stays `RETRIEVAL` otherwise. Uploads are CIDv1
 //! (raw leaves); `size` is the content's length in bytes.
 
-use std::collections::BTreeMap;
-
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
@@ -18,7 +16,7 @@ use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use pinion_api::w3ipfs::types as wire;
 use pinion_cid::CidVersion;
-use serde::{Deserialize, Serialize};
+use pinion_rules::upload::default_name;
 use serde_json::{Map, Value};
 
 use super::authorize;
@@ -27,47 +25,15 @@ use super::common::{
 };
 use crate::blobs::IngestedFile;
 use crate::content::{self, AssembleError};
-use crate::state::{AppState, Data, Table, Tx};
-use crate::store::Record;
+pub(crate) use crate::state::w3ipfs::PinRow;
+use crate::state::w3ipfs::{PinListQuery, PinSort, has_active_pin, has_metadata, pending_pins};
+use crate::state::{AppState, Tx};
 
 /// Go's zero time, which the service sends for "never".
 pub(crate) fn zero_time() -> DateTime<Utc> {
     "0001-01-01T00:00:00Z"
         .parse()
         .expect("Go's zero time parses")
-}
-
-/// One pin.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct PinRow {
-    pub(crate) id: String,
-    pub(crate) cid: String,
-    pub(crate) size: u64,
-    pub(crate) file_record_id: Option<String>,
-    pub(crate) date_pinned: DateTime<Utc>,
-    pub(crate) date_unpinned: Option<DateTime<Utc>>,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) updated_at: DateTime<Utc>,
-    pub(crate) pinned: bool,
-    pub(crate) is_pin_by_hash: bool,
-    pub(crate) is_dir: bool,
-    pub(crate) name: Option<String>,
-    pub(crate) mime_type: Option<String>,
-    pub(crate) keyvalues: Option<Map<String, Value>>,
-    pub(crate) status: String,
-}
-
-impl Record for PinRow {
-    const TABLE: &'static str = "w3ipfs_pins";
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-}
-
-impl Table for PinRow {
-    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
-        &mut data.w3ipfs.pins
-    }
 }
 
 /// The hex multihash of a CID (`1220…` for sha2-256).
@@ -109,15 +75,9 @@ pub(crate) fn wire_pin(row: &PinRow, user_id: &str) -> wire::Pin {
 
 /// Completes pending pins whose content the emulator has (see the module docs).
 pub(crate) fn settle(tx: &mut Tx<'_>, now: DateTime<Utc>) {
-    let pending: Vec<PinRow> = tx
-        .data()
-        .w3ipfs
-        .pins
-        .values()
-        // An unpinned pin stays unpinned even if it never completed.
-        .filter(|row| row.date_unpinned.is_none())
-        .filter(|row| row.status == "PENDING" || row.status == "RETRIEVAL")
-        .cloned()
+    let pending: Vec<PinRow> = pending_pins(tx.data())
+        .iter()
+        .filter_map(|id| tx.data().w3ipfs.pins.get(id).cloned())
         .collect();
     for row in pending {
         let Some(object) = content::published(tx.data(), &row.cid).cloned() else {
@@ -203,14 +163,7 @@ pub(crate) fn pin_upload(
         return Err(bad_request("Cannot pin empty file"));
     }
     let single = files.len() == 1 && !files[0].0.trim_matches('/').contains('/');
-    let default_name = files.first().map(|(path, _)| {
-        let path = path.trim_matches('/');
-        if single {
-            path.to_owned()
-        } else {
-            path.split('/').next().unwrap_or(path).to_owned()
-        }
-    });
+    let default_name = default_name(files.iter().map(|(path, _)| path));
     let mime = if single {
         default_name
             .as_deref()
@@ -301,12 +254,7 @@ pub(crate) async fn pin_by_hash(
     let metadata = request.metadata.unwrap_or_default();
     let now = state.clock.now();
     let result = state.write(|tx| {
-        let duplicate = tx
-            .data()
-            .w3ipfs
-            .pins
-            .values()
-            .any(|row| row.cid == request.hash_to_pin && row.date_unpinned.is_none());
+        let duplicate = has_active_pin(tx.data(), &request.hash_to_pin);
         if duplicate {
             return None;
         }
@@ -371,16 +319,6 @@ pub(crate) async fn get_pin(
     }
 }
 
-/// Whether `keyvalues` carries every pair of `wanted`.
-pub(crate) fn has_metadata(
-    keyvalues: Option<&Map<String, Value>>,
-    wanted: &Map<String, Value>,
-) -> bool {
-    wanted
-        .iter()
-        .all(|(key, value)| keyvalues.and_then(|kv| kv.get(key)) == Some(value))
-}
-
 /// Filters and sorts rows as the list routes do.
 pub(crate) fn select<'a, T>(
     rows: impl Iterator<Item = &'a T>,
@@ -418,34 +356,31 @@ pub(crate) async fn list_pins(
         return internal(error);
     }
     let user_id = state.meta().w3ipfs_user_id;
+    let list = PinListQuery {
+        pinned: query.pinned,
+        metadata: &query.metadata,
+        sort: match query.sort_by.as_str() {
+            "size" => PinSort::Size,
+            "name" => PinSort::Name,
+            _ => PinSort::Created,
+        },
+        ascending: query.ascending,
+        offset: query.offset,
+        limit: query.limit,
+    };
     let data = state.read(|data| {
-        let rows = select(
-            data.w3ipfs.pins.values(),
-            &query,
-            |row| row.pinned,
-            |row| row.keyvalues.as_ref(),
-            |row, by| match by {
-                "size" => (row.size as i64, row.id.clone()),
-                "name" => (
-                    0,
-                    format!("{}\u{0}{}", row.name.clone().unwrap_or_default(), row.id),
-                ),
-                _ => (row.created_at.timestamp_micros(), row.id.clone()),
-            },
-        );
-        let totals = wire::Totals {
-            files: rows.len() as i64,
-            size: rows.iter().map(|row| row.size as i64).sum(),
-        };
+        let page = list.page(&data.w3ipfs);
         wire::PinListResponseData {
             pins: Some(
-                rows.into_iter()
-                    .skip(query.offset)
-                    .take(query.limit)
+                page.rows
+                    .into_iter()
                     .map(|row| wire_pin(row, &user_id))
                     .collect(),
             ),
-            totals,
+            totals: wire::Totals {
+                files: page.files as i64,
+                size: i64::try_from(page.size).unwrap_or(i64::MAX),
+            },
         }
     });
     answer(

@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use pinion_api::submarine::types as wire;
+use pinion_rules::paging::{MAX_PAGE_LIMIT, MIN_PAGE_LIMIT, check_page_limit};
 use serde_json::Map;
 
 use super::{ContentRow, bad_request, envelope, flag, item, keyvalues, not_found};
@@ -81,11 +82,11 @@ fn parse_filters(raw: Option<&str>) -> Result<Filters, Response> {
             }
             "limit" => {
                 let limit = number("limit", &value)?;
-                if !(1..=1000).contains(&limit) {
-                    return Err(bad_request(format!(
-                        "limit must be between 1 and 1000, not {limit}"
-                    )));
-                }
+                let limit = check_page_limit(limit).map_err(|_| {
+                    bad_request(format!(
+                        "limit must be between {MIN_PAGE_LIMIT} and {MAX_PAGE_LIMIT}, not {limit}"
+                    ))
+                })?;
                 filters.limit = limit as usize;
             }
             "offset" => filters.offset = number("offset", &value)? as usize,
@@ -119,10 +120,20 @@ pub(crate) async fn list(
         Err(refused) => return refused,
     };
     let answer = state.read(|data| {
-        let mut rows: Vec<&ContentRow> = data
-            .submarine
-            .content
-            .values()
+        // Walk the creation-order index of the publication state asked for; without
+        // other filters its size is the total and only the page is read.
+        let index = &data.submarine.content_index;
+        let source = match f.published {
+            Some(published) => index.with_published(published),
+            None => index.all(),
+        };
+        let ordered: Box<dyn Iterator<Item = _>> = if f.ascending {
+            Box::new(source.iter())
+        } else {
+            Box::new(source.iter().rev())
+        };
+        let candidates = ordered
+            .filter_map(|(_, id)| data.submarine.content.get(&**id))
             .filter(|r| {
                 f.cid_contains
                     .as_ref()
@@ -138,24 +149,33 @@ pub(crate) async fn list(
             .filter(|r| f.created_end.is_none_or(|t| r.created_at <= t))
             .filter(|r| f.size_min.is_none_or(|m| r.size >= m))
             .filter(|r| f.size_max.is_none_or(|m| r.size <= m))
-            .filter(|r| f.published.is_none_or(|p| r.pin_to_ipfs == p))
             .filter(|r| {
                 let kv = keyvalues(r);
                 f.keyvalues.iter().all(|filter| filter.matches(&kv))
-            })
-            .collect();
-        rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-        if !f.ascending {
-            rows.reverse();
-        }
+            });
+        let unfiltered = f.cid_contains.is_none()
+            && f.name.is_none()
+            && f.originalname.is_none()
+            && f.created_start.is_none()
+            && f.created_end.is_none()
+            && f.size_min.is_none()
+            && f.size_max.is_none()
+            && f.keyvalues.is_empty();
+        let (total, rows): (usize, Vec<&ContentRow>) = if unfiltered {
+            (
+                source.len(),
+                candidates.skip(f.offset).take(f.limit).collect(),
+            )
+        } else {
+            let matching: Vec<&ContentRow> = candidates.collect();
+            (
+                matching.len(),
+                matching.into_iter().skip(f.offset).take(f.limit).collect(),
+            )
+        };
         wire::ContentListEnvelope {
-            total_items: rows.len() as i64,
-            items: rows
-                .into_iter()
-                .skip(f.offset)
-                .take(f.limit)
-                .map(|r| item(r, false))
-                .collect(),
+            total_items: total as i64,
+            items: rows.into_iter().map(|r| item(r, false)).collect(),
             status: 200,
         }
     });
@@ -196,10 +216,12 @@ pub(crate) async fn list_folder(
                 Ok(v) => include_paths = v,
                 Err(refused) => return refused,
             },
-            "limit" => match value.parse::<usize>() {
-                Ok(n) if (1..=1000).contains(&n) => limit = n,
+            "limit" => match value.parse::<u64>().map(check_page_limit) {
+                Ok(Ok(n)) => limit = n as usize,
                 _ => {
-                    return bad_request(format!("limit must be between 1 and 1000, not {value:?}"));
+                    return bad_request(format!(
+                        "limit must be between {MIN_PAGE_LIMIT} and {MAX_PAGE_LIMIT}, not {value:?}"
+                    ));
                 }
             },
             "offset" => match value.parse::<usize>() {

@@ -1,6 +1,6 @@
 //! Private content: upload (files, folders, JSON), list, get, list a folder, update
-//! (rename, make public), replace metadata, delete. This module holds the content rows
-//! and what every content handler shares; each group of routes has its own file.
+//! (rename, make public), replace metadata, delete. The content rows live in
+//! [`crate::state::submarine`]; this module holds what every content handler shares; each group of routes has its own file.
 //!
 //! Choices: uploads default to CIDv0 (the SDK sends "0"); the item's `size` is the
 //! content's length in bytes; `status` filter `pinned` means published to IPFS
@@ -16,55 +16,13 @@ pub(crate) use changes::{delete, update, update_metadata};
 pub(crate) use listing::{get, list, list_folder};
 pub(crate) use upload::{upload, upload_json};
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 use pinion_api::submarine::types as wire;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::Reason;
-use crate::state::{Data, Table};
-use crate::store::Record;
-
-/// One file inside a folder item.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct FolderFile {
-    pub(crate) id: String,
-    pub(crate) path: String,
-    pub(crate) cid: String,
-    pub(crate) size: u64,
-}
-
-/// One content item.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct ContentRow {
-    pub(crate) id: String,
-    pub(crate) cid: String,
-    pub(crate) name: String,
-    pub(crate) originalname: String,
-    pub(crate) size: u64,
-    pub(crate) mime_type: Option<String>,
-    pub(crate) metadata: Map<String, Value>,
-    pub(crate) pin_to_ipfs: bool,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) files: Vec<FolderFile>,
-}
-
-impl Record for ContentRow {
-    const TABLE: &'static str = "submarine_content";
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-}
-
-impl Table for ContentRow {
-    fn rows_mut(data: &mut Data) -> &mut BTreeMap<String, Self> {
-        &mut data.submarine.content
-    }
-}
+pub(crate) use crate::state::submarine::{ContentRow, FolderFile};
 
 /// 400 `INVALID_REQUEST`.
 fn bad_request(details: impl AsRef<str>) -> Response {

@@ -10,12 +10,14 @@ use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 use pinion_api::submarine::types as wire;
 use pinion_cid::CidVersion;
+use pinion_rules::upload::SUBMARINE_JSON_NAME;
 use serde_json::{Map, Value};
 
 use super::{ContentRow, FolderFile, bad_request, flag, internal, item, metadata_of};
 use crate::blobs::IngestedFile;
 use crate::content::{self, AssembleError};
 use crate::state::AppState;
+use crate::state::submarine::content_of_cid;
 use crate::submarine::authorize;
 
 fn version(value: &str) -> Result<CidVersion, Response> {
@@ -79,13 +81,7 @@ fn store_item(state: &AppState, upload: Upload) -> Result<(ContentRow, bool), Re
     state
         .write(|tx| {
             content::store_private(tx, &assembled);
-            if let Some(existing) = tx
-                .data()
-                .submarine
-                .content
-                .values()
-                .find(|row| row.cid == assembled.root.cid)
-            {
+            if let Some(existing) = content_of_cid(tx.data(), &assembled.root.cid) {
                 return (existing.clone(), true);
             }
             let row = ContentRow {
@@ -241,7 +237,7 @@ pub(crate) async fn upload_json(
     let file_name = request
         .name
         .clone()
-        .unwrap_or_else(|| "content.json".into());
+        .unwrap_or_else(|| SUBMARINE_JSON_NAME.into());
     let upload = Upload {
         files: vec![(file_name, file)],
         name: request.name,

@@ -1,16 +1,67 @@
-//! `metadata[keyvalues]` filters of `pinList`: `{"<key>": {"value", "op", "secondValue"}}`
-//! with the operators gt, gte, lt, lte, ne, eq, between, notBetween, like, notLike,
-//! iLike, notILike, regexp and iRegexp.
+//! `metadata[keyvalues]` filters of `pinList` (and Submarine's content list):
+//! `{"<key>": {"value", "op", "secondValue"}}` with the operators gt, gte, lt, lte, ne,
+//! eq, between, notBetween, like, notLike, iLike, notILike, regexp and iRegexp.
 //!
 //! Values compare as numbers when both sides are numbers, as instants when both parse
 //! as dates, and as strings otherwise. `like` patterns use SQL's `%` and `_`.
+//! [`Canonical`] is the same rule as a hashable key, for the equality index.
 
 use std::cmp::Ordering;
 
+use chrono::{DateTime, Utc};
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use super::common::parse_time;
+/// Parses a timestamp as Pinata accepts it: RFC 3339 or `2018-01-01 00:00:00.000+00`.
+pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    use chrono::{NaiveDate, NaiveDateTime};
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Some(time.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%#z"] {
+        if let Ok(time) = DateTime::parse_from_str(text, format) {
+            return Some(time.with_timezone(&Utc));
+        }
+    }
+    if let Ok(time) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f") {
+        return Some(time.and_utc());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|time| time.and_utc())
+}
+
+/// A key-value's value as the comparison rule sees it: two values compare equal only
+/// if their canonical forms are equal, so an index by canonical form finds every row
+/// an `eq` filter matches.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Canonical {
+    /// A number (bits of the `f64`, `-0` as `0`).
+    Number(u64),
+    /// A date.
+    Instant(DateTime<Utc>),
+    /// Anything else, as text.
+    Text(String),
+}
+
+impl Canonical {
+    /// The canonical form of `value`; `None` for a value equal to nothing (NaN).
+    pub(crate) fn of(value: &Value) -> Option<Canonical> {
+        if let Some(n) = number(value) {
+            if n.is_nan() {
+                return None;
+            }
+            let n = if n == 0.0 { 0.0 } else { n };
+            return Some(Canonical::Number(n.to_bits()));
+        }
+        let text = value_text(value);
+        Some(match parse_time(&text) {
+            Some(time) => Canonical::Instant(time),
+            None => Canonical::Text(text),
+        })
+    }
+}
 
 /// One condition on one key.
 #[derive(Debug)]
@@ -21,9 +72,33 @@ pub(crate) struct KeyValueFilter {
 
 #[derive(Debug)]
 enum Op {
-    Compare(Value, fn(Ordering) -> bool),
+    Compare(Value, Comparison),
     Between(Value, Value, bool),
     Pattern(Regex, bool),
+}
+
+/// The operators that compare one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comparison {
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Ne,
+    Eq,
+}
+
+impl Comparison {
+    fn accepts(self, ordering: Ordering) -> bool {
+        match self {
+            Comparison::Gt => ordering.is_gt(),
+            Comparison::Gte => ordering.is_ge(),
+            Comparison::Lt => ordering.is_lt(),
+            Comparison::Lte => ordering.is_le(),
+            Comparison::Ne => ordering.is_ne(),
+            Comparison::Eq => ordering.is_eq(),
+        }
+    }
 }
 
 const OPS: &str = "gt, gte, lt, lte, ne, eq, between, notBetween, like, notLike, iLike, notILike, regexp, iRegexp";
@@ -58,7 +133,7 @@ fn parse_condition(key: String, condition: &Value) -> Result<KeyValueFilter, Str
         // A bare value means equality.
         return Ok(KeyValueFilter {
             key,
-            op: Op::Compare(condition.clone(), Ordering::is_eq),
+            op: Op::Compare(condition.clone(), Comparison::Eq),
         });
     };
     let value = object
@@ -81,12 +156,12 @@ fn parse_condition(key: String, condition: &Value) -> Result<KeyValueFilter, Str
             .map_err(|error| format!("the {op} pattern on {key:?} is not valid: {error}"))
     };
     let op = match op {
-        "gt" => Op::Compare(value, Ordering::is_gt),
-        "gte" => Op::Compare(value, Ordering::is_ge),
-        "lt" => Op::Compare(value, Ordering::is_lt),
-        "lte" => Op::Compare(value, Ordering::is_le),
-        "ne" => Op::Compare(value, Ordering::is_ne),
-        "eq" => Op::Compare(value, Ordering::is_eq),
+        "gt" => Op::Compare(value, Comparison::Gt),
+        "gte" => Op::Compare(value, Comparison::Gte),
+        "lt" => Op::Compare(value, Comparison::Lt),
+        "lte" => Op::Compare(value, Comparison::Lte),
+        "ne" => Op::Compare(value, Comparison::Ne),
+        "eq" => Op::Compare(value, Comparison::Eq),
         "between" => Op::Between(value.clone(), second()?, true),
         "notBetween" => Op::Between(value.clone(), second()?, false),
         "like" => Op::Pattern(pattern(false, true)?, true),
@@ -101,13 +176,24 @@ fn parse_condition(key: String, condition: &Value) -> Result<KeyValueFilter, Str
 }
 
 impl KeyValueFilter {
+    /// The key and canonical value when this is an equality condition (an index can
+    /// answer it); `None` for every other operator.
+    pub(crate) fn equality(&self) -> Option<(&str, Canonical)> {
+        match &self.op {
+            Op::Compare(value, Comparison::Eq) => Some((&self.key, Canonical::of(value)?)),
+            _ => None,
+        }
+    }
+
     /// Whether a pin's key-values satisfy the condition (a missing key never does).
     pub(crate) fn matches(&self, keyvalues: &Map<String, Value>) -> bool {
         let Some(have) = keyvalues.get(&self.key) else {
             return false;
         };
         match &self.op {
-            Op::Compare(want, accept) => compare(have, want).is_some_and(accept),
+            Op::Compare(want, comparison) => {
+                compare(have, want).is_some_and(|ordering| comparison.accepts(ordering))
+            }
             Op::Between(low, high, inside) => {
                 let within = compare(have, low).is_some_and(Ordering::is_ge)
                     && compare(have, high).is_some_and(Ordering::is_le);
@@ -247,6 +333,68 @@ mod tests {
                     }
                     Err(reason) => proptest::prop_assert!(!reason.is_empty()),
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn times_in_every_accepted_form() {
+        for text in [
+            "2018-01-01T00:00:00Z",
+            "2018-01-01T00:00:00.000+00:00",
+            "2018-01-01 00:00:00.000+00",
+            "2018-01-01 00:00:00",
+            "2018-01-01",
+        ] {
+            assert_eq!(
+                parse_time(text).map(|t| t.timestamp()),
+                Some(1_514_764_800),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_time("yesterday"), None);
+    }
+
+    fn values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (-3i64..3).prop_map(Value::from),
+            (-3i64..3).prop_map(|n| Value::from(format!(" {n}.0"))),
+            Just(Value::from(0.0)),
+            Just(Value::from("-0")),
+            Just(Value::from("NaN")),
+            Just(Value::from("inf")),
+            Just(Value::from(true)),
+            Just(Value::from("true")),
+            Just(Value::from("2024-01-01")),
+            Just(Value::from("2024-01-01T00:00:00Z")),
+            Just(Value::from("2024-01-01 00:00:00+00")),
+            "[a-c1 ]{0,3}".prop_map(Value::from),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The equality index is only right if every pair the rule calls equal has
+        /// one canonical form.
+        #[test]
+        fn equal_values_share_a_canonical_form(have in values(), want in values()) {
+            let filters = parse_keyvalue_filters(
+                &[json!({"k": {"value": want.clone(), "op": "eq"}}).to_string()],
+                &[],
+            ).unwrap();
+            let (key, canonical) = match filters[0].equality() {
+                Some(found) => found,
+                None => {
+                    // A value equal to nothing: no row may match.
+                    let row = kv(json!({"k": have}));
+                    proptest::prop_assert!(!filters[0].matches(&row));
+                    return Ok(());
+                }
+            };
+            proptest::prop_assert_eq!(key, "k");
+            let row = kv(json!({"k": have.clone()}));
+            if filters[0].matches(&row) {
+                proptest::prop_assert_eq!(Canonical::of(&have), Some(canonical));
             }
         }
     }
