@@ -217,6 +217,15 @@ impl Engine {
     /// The success answer with a body that fails beyond [`MAX_ANSWER_BODY`]
     /// (progenitor reads whatever it is given, however long), recording why.
     fn limited(&self, response: reqwest::Response) -> reqwest::Response {
+        // A declared length is enforced by the HTTP layer (no more bytes are read), so an
+        // answer that declares one within the limit needs no counting wrapper: most do,
+        // and the wrapper would cost every small call a stream of its own.
+        if response
+            .content_length()
+            .is_some_and(|length| length <= MAX_ANSWER_BODY as u64)
+        {
+            return response;
+        }
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
