@@ -10,30 +10,14 @@ use std::process::{Command, Output, Stdio};
 
 use pinion_emulator::Emulator;
 
-/// Every variable that could change which credentials or URLs the CLI uses.
-const CLEARED: &[&str] = &[
-    "PINATA_JWT",
-    "PINATA_API_KEY",
-    "PINATA_API_SECRET",
-    "PINATA_SUBMARINE_KEY",
-    "PINATA_BASE_URL",
-    "PINATA_SUBMARINE_BASE_URL",
-    "PINATA_GATEWAY_URL",
-    "W3IPFS_API_KEY",
-    "W3IPFS_SECRET_KEY",
-    "W3IPFS_JWT",
-    "W3IPFS_BASE_URL",
-    "PINION_SERVICE",
-    "PINION_PROFILE",
-    "PINION_LOG",
-    "PINION_ALLOW_INSECURE_HTTP",
-];
+mod common;
+use common::CREDENTIAL_VARS;
 
 /// Runs `pinion auth test` against `base_url` with the emulator's admin JWT.
 fn auth_test(base_url: &str, jwt: &str, args: &[&str], vars: &[(&str, &str)]) -> Output {
     let home = tempfile::tempdir().unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_pinion"));
-    for var in CLEARED {
+    for var in CREDENTIAL_VARS {
         command.env_remove(var);
     }
     command

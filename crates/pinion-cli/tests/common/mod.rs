@@ -12,7 +12,9 @@ pub struct Env {
     dir: tempfile::TempDir,
 }
 
-const CREDENTIAL_VARS: &[&str] = &[
+/// Every variable that could change which credentials, URLs or transport the CLI uses:
+/// cleared for every test run of the binary.
+pub const CREDENTIAL_VARS: &[&str] = &[
     "PINATA_JWT",
     "PINATA_API_KEY",
     "PINATA_API_SECRET",
@@ -27,6 +29,7 @@ const CREDENTIAL_VARS: &[&str] = &[
     "PINION_SERVICE",
     "PINION_PROFILE",
     "PINION_LOG",
+    "PINION_ALLOW_INSECURE_HTTP",
 ];
 
 impl Env {
