@@ -3,23 +3,11 @@
 
 #![cfg(unix)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn emulator_dirs(tmp: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(tmp)
-        .unwrap()
-        .flatten()
-        .filter(|entry| {
-            entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with("pinion-emulator-")
-        })
-        .map(|entry| entry.path())
-        .collect()
-}
+use pinion_testkit::process::emulator_temp_dirs;
 
 #[test]
 fn sigterm_stops_the_in_memory_emulator_and_removes_its_temporary_directory() {
@@ -42,7 +30,7 @@ fn sigterm_stops_the_in_memory_emulator_and_removes_its_temporary_directory() {
         assert!(Instant::now() < deadline, "the emulator did not start");
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(emulator_dirs(&tmp).len(), 1);
+    assert_eq!(emulator_temp_dirs(&tmp).len(), 1);
 
     let sent = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -60,5 +48,5 @@ fn sigterm_stops_the_in_memory_emulator_and_removes_its_temporary_directory() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status:?}");
-    assert_eq!(emulator_dirs(&tmp), Vec::<PathBuf>::new());
+    assert_eq!(emulator_temp_dirs(&tmp), Vec::<PathBuf>::new());
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{http, json};
 use pinion_emulator::AdminCredentials;
+use pinion_testkit::process::emulator_temp_dirs;
 
 struct Running(Child);
 
@@ -53,23 +54,6 @@ fn spawn(tmp: &Path, args: &[&str]) -> Running {
         .spawn()
         .expect("the binary starts");
     Running(child)
-}
-
-/// The emulators' temporary directories in `tmp`.
-fn emulator_dirs(tmp: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(tmp)
-        .unwrap()
-        .flatten()
-        .filter(|entry| {
-            entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with("pinion-emulator-")
-        })
-        .map(|entry| entry.path())
-        .collect();
-    dirs.sort();
-    dirs
 }
 
 fn wait_for(path: &std::path::Path) -> AdminCredentials {
@@ -216,14 +200,14 @@ async fn sigterm_stops_gracefully_and_leaves_no_temporary_directory() {
         .unwrap();
     json(answer, 200).await;
     assert_eq!(
-        emulator_dirs(tmp.path()).len(),
+        emulator_temp_dirs(tmp.path()).len(),
         1,
         "one directory while it runs"
     );
 
     let status = running.terminate();
     assert!(status.success(), "SIGTERM is a clean stop: {status:?}");
-    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+    assert_eq!(emulator_temp_dirs(tmp.path()), Vec::<PathBuf>::new());
 }
 
 #[test]
@@ -233,15 +217,15 @@ fn a_start_after_kill_9_removes_the_killed_emulators_directory() {
     let args = ["--credentials-out", out.to_str().unwrap()];
     let killed = spawn(tmp.path(), &args);
     wait_for(&out);
-    let left = emulator_dirs(tmp.path());
+    let left = emulator_temp_dirs(tmp.path());
     assert_eq!(left.len(), 1);
     drop(killed); // SIGKILL: no chance to clean up
-    assert_eq!(emulator_dirs(tmp.path()), left, "kill -9 leaves it");
+    assert_eq!(emulator_temp_dirs(tmp.path()), left, "kill -9 leaves it");
 
     std::fs::remove_file(&out).unwrap();
     let second = spawn(tmp.path(), &args);
     wait_for(&out);
-    let now = emulator_dirs(tmp.path());
+    let now = emulator_temp_dirs(tmp.path());
     assert_eq!(now.len(), 1, "{now:?}");
     assert_ne!(now, left, "the killed emulator's directory is gone");
 
@@ -252,10 +236,10 @@ fn a_start_after_kill_9_removes_the_killed_emulators_directory() {
         &["--credentials-out", other_out.to_str().unwrap()],
     );
     wait_for(&other_out);
-    assert_eq!(emulator_dirs(tmp.path()).len(), 2);
+    assert_eq!(emulator_temp_dirs(tmp.path()).len(), 2);
     assert!(third.terminate().success());
     assert!(second.terminate().success());
-    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+    assert_eq!(emulator_temp_dirs(tmp.path()), Vec::<PathBuf>::new());
 }
 
 #[test]
@@ -267,7 +251,7 @@ fn benchmarks_stopping_their_emulator_leave_no_temporary_directory() {
         .args(["--credentials-out", out.to_str().unwrap()])
         .env("TMPDIR", tmp.path());
     let emulator = pinion_testkit::process::EmulatorProcess::start(command, &out);
-    assert_eq!(emulator_dirs(tmp.path()).len(), 1);
+    assert_eq!(emulator_temp_dirs(tmp.path()).len(), 1);
     drop(emulator);
-    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+    assert_eq!(emulator_temp_dirs(tmp.path()), Vec::<PathBuf>::new());
 }

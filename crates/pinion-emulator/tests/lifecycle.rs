@@ -7,20 +7,7 @@ use std::path::{Path, PathBuf};
 
 use common::Api;
 use pinion_emulator::{Emulator, RunningEmulator};
-
-fn emulator_dirs(tmp: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(tmp)
-        .unwrap()
-        .flatten()
-        .filter(|entry| {
-            entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with("pinion-emulator-")
-        })
-        .map(|entry| entry.path())
-        .collect()
-}
+use pinion_testkit::process::emulator_temp_dirs;
 
 /// An emulator using `tmp`, with an upload kept and a keep-alive connection open.
 async fn used_emulator(tmp: &Path) -> (RunningEmulator, Api) {
@@ -31,7 +18,7 @@ async fn used_emulator(tmp: &Path) -> (RunningEmulator, Api) {
         reqwest::multipart::Part::bytes(vec![1u8; 200_000]).file_name("a.bin"),
     );
     pinata.post_form("/pinning/pinFileToIPFS", form, 200).await;
-    assert_eq!(emulator_dirs(tmp).len(), 1);
+    assert_eq!(emulator_temp_dirs(tmp).len(), 1);
     (emulator, pinata)
 }
 
@@ -40,7 +27,7 @@ async fn shutdown_removes_the_temporary_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let (emulator, _client) = used_emulator(tmp.path()).await;
     emulator.shutdown().await;
-    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+    assert_eq!(emulator_temp_dirs(tmp.path()), Vec::<PathBuf>::new());
 }
 
 #[tokio::test]
@@ -48,7 +35,7 @@ async fn drop_removes_the_temporary_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let (emulator, _client) = used_emulator(tmp.path()).await;
     drop(emulator);
-    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+    assert_eq!(emulator_temp_dirs(tmp.path()), Vec::<PathBuf>::new());
 }
 
 #[tokio::test]
@@ -61,7 +48,7 @@ async fn a_state_directory_is_kept() {
         .start()
         .await
         .unwrap();
-    assert_eq!(emulator_dirs(tmp.path()), Vec::<PathBuf>::new());
+    assert_eq!(emulator_temp_dirs(tmp.path()), Vec::<PathBuf>::new());
     drop(emulator);
     assert!(state.path().join("state.redb").exists());
 }

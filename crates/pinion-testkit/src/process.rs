@@ -1,7 +1,7 @@
 //! Child processes for tests and benchmarks: wall time and peak RSS of one run, and an
 //! emulator process with its admin credentials.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -85,6 +85,24 @@ pub fn mean_wall(runs: u32, mut make: impl FnMut() -> Command) -> Duration {
         );
     }
     started.elapsed() / runs
+}
+
+/// The temporary directories of emulators (`pinion-emulator-*`) in `parent`, sorted:
+/// what tests look at to see that an emulator left nothing behind.
+pub fn emulator_temp_dirs(parent: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(parent)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", parent.display()))
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("pinion-emulator-")
+        })
+        .map(|entry| entry.path())
+        .collect();
+    dirs.sort();
+    dirs
 }
 
 /// An emulator running in its own process, killed when dropped.
