@@ -75,6 +75,14 @@ pub(crate) fn service_of_host(host: &str) -> Option<ServiceKind> {
     }
 }
 
+/// The hosts [`service_of_host`] accepts, for messages.
+pub(crate) fn emulated_hosts() -> String {
+    format!(
+        "api.pinata.cloud, managed.mypinata.cloud, *.mypinata.cloud, gateway.pinata.cloud, {}",
+        W3IPFS_HOSTS.join(", ")
+    )
+}
+
 fn by_host(host: &str, path: &str) -> Option<(ServiceKind, String)> {
     let service = service_of_host(host)?;
     let rest = match service {

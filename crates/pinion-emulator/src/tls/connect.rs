@@ -111,10 +111,9 @@ fn tunnel_host(request: &Request) -> Result<String, Response> {
             StatusCode::FORBIDDEN,
             &format!(
                 "pinion emulator: refusing CONNECT to {}: it tunnels only to the hosts it \
-                 emulates (api.pinata.cloud, managed.mypinata.cloud, *.mypinata.cloud, \
-                 gateway.pinata.cloud, {}) and never connects anywhere else",
+                 emulates ({}) and never connects anywhere else",
                 printable(authority.as_str()),
-                crate::wire::W3IPFS_HOSTS.join(", ")
+                crate::wire::emulated_hosts()
             ),
         ));
     }
@@ -190,4 +189,36 @@ fn printable(text: &str) -> String {
         .take(100)
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(uri: &str) -> Result<String, StatusCode> {
+        let request = Request::builder()
+            .method(Method::CONNECT)
+            .uri(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        tunnel_host(&request).map_err(|refusal| refusal.status())
+    }
+
+    #[test]
+    fn tunnels_are_for_emulated_hosts_on_port_443_only() {
+        assert_eq!(target("api.pinata.cloud:443").unwrap(), "api.pinata.cloud");
+        assert_eq!(target("API.Pinata.Cloud.:443").unwrap(), "api.pinata.cloud");
+        assert_eq!(
+            target("my-gw.mypinata.cloud:443").unwrap(),
+            "my-gw.mypinata.cloud"
+        );
+        assert_eq!(target("example.com:443"), Err(StatusCode::FORBIDDEN));
+        assert_eq!(target("127.0.0.1:443"), Err(StatusCode::FORBIDDEN));
+        assert_eq!(target("api.pinata.cloud:8443"), Err(StatusCode::FORBIDDEN));
+        assert_eq!(target("api.pinata.cloud"), Err(StatusCode::FORBIDDEN));
+        assert_eq!(
+            target("/data/testAuthentication"),
+            Err(StatusCode::BAD_REQUEST)
+        );
+    }
 }
