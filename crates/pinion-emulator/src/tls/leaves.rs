@@ -19,11 +19,19 @@ use super::authority::{Authority, dns_name};
 const CACHE_LIMIT: usize = 256;
 
 /// The front's certificates.
-#[derive(Debug)]
 pub(crate) struct Leaves {
     authority: Authority,
     by_host: Mutex<HashMap<String, Arc<ServerConfig>>>,
     direct: Arc<ServerConfig>,
+}
+
+/// Names the CA only: the configurations hold the leaf key.
+impl std::fmt::Debug for Leaves {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Leaves")
+            .field("authority", &self.authority)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Leaves {
@@ -128,6 +136,16 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &again));
         leaves.for_host("my-gateway.mypinata.cloud").unwrap();
         assert_eq!(leaves.by_host.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn debug_output_shows_no_key_material() {
+        let (_dir, leaves) = leaves();
+        leaves.for_host("api.pinata.cloud").unwrap();
+        let shown = format!("{leaves:?}");
+        assert!(shown.contains("ca.pem"), "{shown}");
+        assert!(!shown.contains("Key"), "{shown}");
+        assert!(!shown.contains("cert_resolver"), "{shown}");
     }
 
     #[test]
