@@ -105,3 +105,10 @@ export function onlyPinFileToIPFS() {
     },
   };
 }
+
+/** Ends the scenario: every step passed. Exits explicitly, since an SDK may leave
+ * timers or keep-alive sockets that would keep Node running. */
+export function finish() {
+  console.log("all steps passed");
+  process.exit(0);
+}

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PinataSDK } from "pinata-web3";
 
 import {
-  check, cidOf, cidOfText, credentials, equal, knownBug, onlyPinFileToIPFS, scratch, step,
+  check, cidOf, cidOfText, credentials, equal, finish, knownBug, onlyPinFileToIPFS, scratch, step,
 } from "../lib/scenario.mjs";
 
 const creds = credentials();
@@ -238,3 +238,5 @@ function inChild(jwt, body) {
   }
   return child.stdout;
 }
+
+finish();
