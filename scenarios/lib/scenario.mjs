@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 
 /** The emulator's base URLs and admin credentials (`--credentials-out`). */
 export function credentials() {
@@ -64,6 +65,13 @@ export function check(condition, message) {
 /** Throws unless `actual === expected`. */
 export function equal(actual, expected, what) {
   if (actual !== expected) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+/** Throws unless `actual` and `expected` are deeply equal (member order aside). */
+export function same(actual, expected, what) {
+  if (!isDeepStrictEqual(actual, expected)) {
     throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
   }
 }
