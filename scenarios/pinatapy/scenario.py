@@ -1,10 +1,10 @@
 """pinatapy-vourhey 0.2.0 as its users use it, against the pinion emulator.
 
-Reaches the emulator one of two ways, chosen by the harness:
-* PINATAPY_ENDPOINT set: the module global ``pinatapy.API_ENDPOINT`` is set to it (the
+Reaches the emulator one of two ways, chosen by the harness in PINION_REACH:
+* ``BaseUrl``: the module global ``pinatapy.API_ENDPOINT`` is set to the emulator (the
   SDK's own knob; the trailing slash is required);
-* not set: the SDK keeps its default ``https://api.pinata.cloud/`` and requests goes
-  through the emulator's TLS front (HTTPS_PROXY + REQUESTS_CA_BUNDLE).
+* ``TlsFront``: the SDK keeps its default ``https://api.pinata.cloud/`` and requests
+  tunnels through the emulator's TLS front (HTTPS_PROXY + REQUESTS_CA_BUNDLE).
 
 Every method the SDK offers that the emulator serves; each step prints ``ok <step>``.
 """
@@ -21,8 +21,11 @@ import pinatapy
 from pinatapy import PinataPy
 
 CREDS = json.load(open(os.environ["PINION_CREDENTIALS"], encoding="utf-8"))
-if os.environ.get("PINATAPY_ENDPOINT"):
-    pinatapy.API_ENDPOINT = os.environ["PINATAPY_ENDPOINT"]
+if os.environ.get("PINION_REACH", "BaseUrl") == "BaseUrl":
+    pinatapy.API_ENDPOINT = CREDS["pinata"]["base_url"] + "/"
+else:
+    equal_default = pinatapy.API_ENDPOINT == "https://api.pinata.cloud/"
+    assert equal_default, f"the SDK's default endpoint changed: {pinatapy.API_ENDPOINT}"
 RUN = format(int(time.time() * 1000), "x")
 SCRATCH = tempfile.mkdtemp(prefix="pinion-scenario-")
 
