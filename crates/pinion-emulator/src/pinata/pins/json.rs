@@ -51,17 +51,19 @@ pub(crate) async fn pin_json(
         }
     };
     let (pinned, metadata, options) = match document {
-        JsValue::Object(mut object) if object.contains("pinataContent") => {
-            let pinned = object.remove("pinataContent").unwrap_or(JsValue::Null);
-            match serde_json::from_value::<WrappedJson>(JsValue::Object(object).to_serde()) {
-                Ok(w) => (pinned, w.metadata, w.options),
-                Err(error) => {
-                    return Reason::InvalidRequest.error(format!(
-                        "pinataMetadata or pinataOptions is malformed: {error}"
-                    ));
+        JsValue::Object(mut object) => match object.remove("pinataContent") {
+            Some(pinned) => {
+                match serde_json::from_value::<WrappedJson>(JsValue::Object(object).to_serde()) {
+                    Ok(w) => (pinned, w.metadata, w.options),
+                    Err(error) => {
+                        return Reason::InvalidRequest.error(format!(
+                            "pinataMetadata or pinataOptions is malformed: {error}"
+                        ));
+                    }
                 }
             }
-        }
+            None => (JsValue::Object(object), None, None),
+        },
         bare => (bare, None, None),
     };
     let request = match pin_request(metadata, options) {

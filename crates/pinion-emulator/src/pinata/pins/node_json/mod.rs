@@ -41,12 +41,6 @@ pub(crate) struct JsObject {
 }
 
 impl JsObject {
-    /// Whether the object has a member named `key` (given as UTF-8).
-    pub(crate) fn contains(&self, key: &str) -> bool {
-        let key: Vec<u16> = key.encode_utf16().collect();
-        self.members.iter().any(|(name, _)| *name == key)
-    }
-
     /// Takes the value of the member named `key` out of the object.
     pub(crate) fn remove(&mut self, key: &str) -> Option<JsValue> {
         let key: Vec<u16> = key.encode_utf16().collect();
