@@ -469,6 +469,9 @@ impl RunningEmulator {
         if let Some(tls) = &self.tls {
             tls.shutdown().await;
         }
+        // A connection task can outlive the server by a moment, still holding the
+        // state: close the database now so a restart on the same directory opens it.
+        self.state.close();
     }
 
     /// Serves until `signal` completes, then shuts down gracefully like
@@ -509,6 +512,39 @@ impl Drop for RunningEmulator {
             tls.stop_now();
         }
         // Now, not when the last connection task lets go of the state.
+        self.state.close();
         self.state.blobs.discard_temporary();
+    }
+}
+
+#[cfg(test)]
+mod shutdown_tests {
+    use super::Emulator;
+
+    /// A task of the stopped emulator that still holds the state (a connection
+    /// finishing, a background job) must not keep the database open: a restart on the
+    /// same directory right after `shutdown` opens it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_closes_the_database_while_the_state_is_still_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Emulator::builder()
+            .state_dir(dir.path())
+            .start()
+            .await
+            .unwrap();
+        let lingering = first.state.clone();
+        first.shutdown().await;
+        let second = Emulator::builder()
+            .state_dir(dir.path())
+            .start()
+            .await
+            .expect("the state directory opens again after shutdown");
+        second.shutdown().await;
+        // Writes from what outlived the first emulator fail instead of reaching disk.
+        let late = lingering.write(|tx| {
+            let meta = tx.data().meta.get("meta").cloned().unwrap();
+            tx.put(meta);
+        });
+        assert!(late.is_err(), "a write after shutdown must be refused");
     }
 }

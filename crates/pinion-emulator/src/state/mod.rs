@@ -183,6 +183,14 @@ impl State {
         lock(&self.data)
     }
 
+    /// Commits what is queued and closes the database (see [`Writer::close`]); the
+    /// emulator calls it when it stops.
+    pub(crate) fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close();
+        }
+    }
+
     /// Reads the state. With a state directory, waits (off the async workers) until
     /// every change this read may have seen is committed, so that no answer shows
     /// what a crash could still take back.

@@ -51,10 +51,11 @@ impl Progress {
 
 /// The handle the state keeps.
 pub(crate) struct Writer {
-    /// `None` once dropping.
-    queue: Option<mpsc::Sender<Submission>>,
-    /// Joined on drop, so the database is closed when the state is gone.
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// `None` once closed.
+    queue: Mutex<Option<mpsc::Sender<Submission>>>,
+    /// Joined on close (and drop), so the database is closed when the emulator stops,
+    /// whoever still holds the state.
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// Sequence number of the last journal queued (only changed under the state's lock).
     submitted: AtomicU64,
     progress: Arc<Progress>,
@@ -76,8 +77,8 @@ impl Writer {
             .spawn(move || run(&store, &data, &submissions, &thread_progress))
             .expect("the writer thread starts");
         Writer {
-            queue: Some(queue),
-            thread: Some(thread),
+            queue: Mutex::new(Some(queue)),
+            thread: Mutex::new(Some(thread)),
             submitted: AtomicU64::new(0),
             progress,
             #[cfg(test)]
@@ -100,9 +101,13 @@ impl Writer {
             journal,
             outcome,
         };
-        let queue = self.queue.as_ref().expect("only dropping takes the queue");
-        if let Err(mpsc::SendError(submission)) = queue.send(submission) {
-            // The thread is gone (it never exits while the state lives): answer at once.
+        let queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        let refused = match queue.as_ref() {
+            Some(queue) => queue.send(submission).err().map(|mpsc::SendError(s)| s),
+            None => Some(submission),
+        };
+        if let Some(submission) = refused {
+            // Closed (the emulator has stopped): answer at once.
             let _ = submission
                 .outcome
                 .send(Err("the state writer thread has stopped".into()));
@@ -142,13 +147,26 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// Commits what is queued, then stops the thread, which closes the database: a
+    /// new emulator can open the same state directory as soon as this returns, even
+    /// while a connection task of the stopped one still holds the state. Later writes
+    /// fail with "the state writer thread has stopped".
+    pub(crate) fn close(&self) {
+        // Closing the queue ends the thread once it has committed what was queued.
+        drop(self.queue.lock().unwrap_or_else(|p| p.into_inner()).take());
+        let thread = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(thread) = thread {
+            off_the_runtime(|| {
+                let _ = thread.join();
+            });
+        }
+    }
+}
+
 impl Drop for Writer {
     fn drop(&mut self) {
-        // Closing the queue ends the thread once it has committed what was queued.
-        drop(self.queue.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.close();
     }
 }
 
