@@ -163,6 +163,8 @@ fn complete(tx: &mut Tx<'_>, job: &JobRow, now: DateTime<Utc>) {
         number_of_files: object.as_ref().map_or(1, |o| o.file_count()),
         group_id: job.group_id.clone(),
         pin_policy: job.pin_policy.clone(),
+        expires_at: None,
+        vectorized: false,
     });
     content::add_public_pin(tx, &job.cid);
 }

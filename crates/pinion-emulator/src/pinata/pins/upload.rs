@@ -102,6 +102,8 @@ pub(super) fn record_pin(
                 number_of_files: root.file_count(),
                 group_id: request.group_id.clone(),
                 pin_policy: request.policy.clone(),
+                expires_at: None,
+                vectorized: false,
             };
             let answer = pin_response(&row, None);
             tx.put(row);
