@@ -18,6 +18,7 @@
 mod auth;
 pub(crate) mod error;
 pub(crate) mod files;
+mod groups;
 
 use axum::Json;
 use axum::Router;
@@ -26,7 +27,7 @@ use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use pinion_scopes::pinata_v3::V3Host;
 use serde::Serialize;
 
@@ -80,6 +81,15 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
             get(files::get).put(files::update).delete(files::delete),
         )
         .route("/files/sign", post(files_sign))
+        .route("/groups/{network}", post(groups::create).get(groups::list))
+        .route(
+            "/groups/{network}/{id}",
+            get(groups::get).put(groups::update).delete(groups::delete),
+        )
+        .route(
+            "/groups/{network}/{id}/ids/{file_id}",
+            put(groups::add_file).delete(groups::remove_file),
+        )
         .route_layer(from_fn_with_state(
             (service, guard::JSON_BODY_LIMIT),
             guard::json_body,
