@@ -22,7 +22,7 @@ pub(crate) use auth::{
     Caller, KeyClaims, PinataKey, authenticate, authorize, constant_time_eq, create_key,
 };
 pub(crate) use common::parse_time;
-pub(crate) use jobs::JobRow;
+pub(crate) use jobs::{JobRow, MAX_QUEUED, NewJob, STATUSES, advance_all, enqueue};
 pub(crate) use reasons::Reason;
 
 use crate::guard;

@@ -19,6 +19,7 @@ mod auth;
 pub(crate) mod error;
 pub(crate) mod files;
 mod groups;
+mod pin_by_cid;
 
 use axum::Json;
 use axum::Router;
@@ -81,6 +82,14 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
             get(files::get).put(files::update).delete(files::delete),
         )
         .route("/files/sign", post(files_sign))
+        .route(
+            "/files/public/pin_by_cid",
+            post(pin_by_cid::create).get(pin_by_cid::list),
+        )
+        .route(
+            "/files/public/pin_by_cid/{id}",
+            axum::routing::delete(pin_by_cid::cancel),
+        )
         .route("/groups/{network}", post(groups::create).get(groups::list))
         .route(
             "/groups/{network}/{id}",

@@ -91,7 +91,7 @@ pub(super) fn record_pin(
                 return pin_response(&existing, Some(true));
             }
             let row = PinRow {
-                id: crate::secrets::uuid(),
+                id: crate::secrets::uuid_v7(now),
                 cid: root.cid.clone(),
                 size: root.pin_size,
                 date_pinned: now,
