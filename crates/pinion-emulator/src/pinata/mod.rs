@@ -23,6 +23,7 @@ pub(crate) use auth::{
 };
 pub(crate) use common::parse_time;
 pub(crate) use jobs::{JobRow, MAX_QUEUED, NewJob, STATUSES, advance_all, enqueue};
+pub(crate) use keys::{KeyRefusal, KeyRules, create_from_body, list_keys, revoke_key};
 pub(crate) use reasons::Reason;
 
 use crate::guard;
@@ -51,7 +52,7 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>, user_id: &str) 
         tx,
         user_id,
         "pinion emulator admin",
-        PinataPermissions::admin(),
+        Some(PinataPermissions::admin()),
         None,
     );
     PinataAdmin {

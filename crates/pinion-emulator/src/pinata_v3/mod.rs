@@ -19,6 +19,7 @@ mod auth;
 pub(crate) mod error;
 pub(crate) mod files;
 mod groups;
+mod keys;
 mod pin_by_cid;
 
 use axum::Json;
@@ -82,6 +83,8 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
             get(files::get).put(files::update).delete(files::delete),
         )
         .route("/files/sign", post(files_sign))
+        .route("/api_keys", get(keys::list).post(keys::create))
+        .route("/api_keys/{key}", axum::routing::delete(keys::revoke))
         .route(
             "/files/public/pin_by_cid",
             post(pin_by_cid::create).get(pin_by_cid::list),
