@@ -41,6 +41,8 @@ pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> 
     load_table::<jobs::JobRow>(store, data)?;
     load_table::<groups::GroupRow>(store, data)?;
     load_table::<crate::state::pinata::PrivateFileRow>(store, data)?;
+    load_table::<crate::state::pinata::SwapRow>(store, data)?;
+    load_table::<crate::state::pinata::SignatureRow>(store, data)?;
     load_table::<UserPolicy>(store, data)?;
     Ok(())
 }

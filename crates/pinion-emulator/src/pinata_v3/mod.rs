@@ -21,6 +21,8 @@ pub(crate) mod files;
 mod groups;
 mod keys;
 mod pin_by_cid;
+mod signatures;
+mod swaps;
 
 use axum::Json;
 use axum::Router;
@@ -83,6 +85,16 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
             get(files::get).put(files::update).delete(files::delete),
         )
         .route("/files/sign", post(files_sign))
+        .route(
+            "/files/{network}/swap/{cid}",
+            put(swaps::add).get(swaps::history).delete(swaps::remove),
+        )
+        .route(
+            "/files/{network}/signature/{cid}",
+            post(signatures::add)
+                .get(signatures::get)
+                .delete(signatures::remove),
+        )
         .route("/api_keys", get(keys::list).post(keys::create))
         .route("/api_keys/{key}", axum::routing::delete(keys::revoke))
         .route(
