@@ -200,3 +200,33 @@ async fn credentials_carry_the_v3_base_urls() {
     let debug = format!("{c:?}");
     assert!(!debug.contains(&c.pinata.jwt));
 }
+
+#[tokio::test]
+async fn head_on_a_file_never_reaches_the_unauthorized_get() {
+    // HEAD on /files/{network}/{id} is TUS's (a location may be a signed URL, so the
+    // guard does not check a key): it must not fall into the file's GET handler.
+    let emulator = start().await;
+    let v3 = V3::admin(&emulator);
+    let private = v3
+        .upload(
+            "secret.txt",
+            b"secret".to_vec(),
+            &[("network", "private")],
+            200,
+        )
+        .await;
+    let url = format!(
+        "{}/files/private/{}",
+        v3.api.base,
+        private["data"]["id"].as_str().unwrap()
+    );
+    let status = http().head(&url).send().await.unwrap().status();
+    assert_ne!(status, 200);
+    v3.with(Auth::None)
+        .api
+        .get(
+            &format!("/files/private/{}", private["data"]["id"].as_str().unwrap()),
+            401,
+        )
+        .await;
+}

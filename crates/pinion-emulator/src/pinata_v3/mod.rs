@@ -69,7 +69,8 @@ pub(crate) fn ok_json(value: &impl Serialize) -> Response {
 /// setup; [`auth::operation`]).
 ///
 /// Where the other v3 modules plug in (one line each, before the guard layer):
-/// `.merge(tus::routes())` (TUS `PATCH`/`HEAD` on [`FILE`], `OPTIONS /files`),
+/// `.merge(tus::routes())` (TUS `PATCH` on [`FILE`], `OPTIONS /files`; its `HEAD` is the
+/// [`file_head`] arm),
 /// `.merge(presigned::routes())` (uploads to signed URLs on [`FILES`]),
 /// `.merge(download_links::routes())`, `.merge(gateways::routes())`. `POST /files` and
 /// `POST /files/sign` are dispatched here ([`files_post`], [`files_sign`]): each
@@ -83,7 +84,10 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
         .route(FILES, get(files::list))
         .route(
             FILE,
-            get(files::get).put(files::update).delete(files::delete),
+            get(files::get)
+                .head(file_head)
+                .put(files::update)
+                .delete(files::delete),
         )
         .route("/files/sign", post(files_sign))
         .route(
@@ -158,6 +162,14 @@ async fn files_post(State(state): State<AppState>, request: Request) -> Response
         "POST /files takes a multipart/form-data body with a `file` part, or a TUS \
          creation request (Upload-Length)",
     )
+}
+
+/// `HEAD` on [`FILE`]: a TUS upload's offset (the uploads host's `HEAD` on a location).
+/// Registered explicitly so that `HEAD` never falls into the `GET` handler of a file,
+/// which the guard does not authorize for `HEAD` (TUS locations may be signed URLs).
+async fn file_head(request: Request) -> Response {
+    // TUS offset: the TUS module's handler goes here.
+    not_served(&request)
 }
 
 /// Whether a `POST /files/sign` body asks for a download link (it has a `url`; only on
