@@ -24,6 +24,7 @@ mod keys;
 mod pin_by_cid;
 mod signatures;
 mod swaps;
+mod vectorize;
 
 use axum::Json;
 use axum::Router;
@@ -101,6 +102,11 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
                 .delete(signatures::remove),
         )
         .route("/api_keys", get(keys::list).post(keys::create))
+        .route(
+            "/vectorize/files/{file_id}",
+            post(vectorize::vectorize).delete(vectorize::delete),
+        )
+        .route("/vectorize/groups/{group_id}/query", post(vectorize::query))
         .route("/analytics/gateways/top", get(analytics::top))
         .route("/ipfs/gateway_analytics_top", get(analytics::top))
         .route(
