@@ -212,6 +212,47 @@ proptest! {
     }
 
     #[test]
+    fn keyset_pages_walk_a_scan(
+        steps in proptest::collection::vec(step(), 0..40),
+        filters in proptest::collection::vec(filter(), 1..4),
+        no_group in proptest::bool::ANY,
+        limit in 1usize..5,
+    ) {
+        let mut data = Data::default();
+        apply(&mut data, steps);
+        for filter in filters {
+            let filter = PinFilter { no_group, ..filter };
+            let newest_first = scan(&data, &filter);
+            for ascending in [false, true] {
+                let mut expected = newest_first.clone();
+                if ascending {
+                    expected.reverse();
+                }
+                let mut walked: Vec<&PinRow> = Vec::new();
+                let mut after = None;
+                loop {
+                    let page = filter.keyset_page(
+                        &data.pinata.pin_index,
+                        |id| data.pinata.pins.get(id),
+                        after.clone(),
+                        ascending,
+                        limit,
+                    );
+                    prop_assert!(page.rows.len() <= limit);
+                    walked.extend(&page.rows);
+                    match page.rows.last() {
+                        Some(last) if page.more => {
+                            after = Some((last.date_pinned, std::sync::Arc::from(last.id.as_str())));
+                        }
+                        _ => break,
+                    }
+                }
+                prop_assert_eq!(&walked, &expected, "{:?} ascending={}", filter, ascending);
+            }
+        }
+    }
+
+    #[test]
     fn lookups_and_totals_equal_a_scan(steps in proptest::collection::vec(step(), 0..40)) {
         let mut data = Data::default();
         apply(&mut data, steps);
