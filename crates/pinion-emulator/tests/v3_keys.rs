@@ -119,14 +119,20 @@ async fn key_routes_need_org_write() {
     .await;
     let refused = v3.with(jwt_of(&files)).api.get("/api_keys", 403).await;
     assert!(v3_error(&refused).1.contains("org:write"), "{refused}");
-    let org = create(
+    let created_org = create(
         &v3,
         json!({"keyName": "org", "permissions": {"resources": ["org:write"]}}),
         200,
     )
     .await;
-    let org = v3.with(jwt_of(&org));
+    let org = v3.with(jwt_of(&created_org));
     org.api.get("/api_keys", 200).await;
+    // The SDK's routes follow the same rule (they took admin keys only before).
+    let legacy = admin(&emulator).with(jwt_of(&created_org));
+    legacy.get("/v3/pinata/keys", 200).await;
+    let files_legacy = admin(&emulator).with(jwt_of(&files));
+    let refused = files_legacy.get("/v3/pinata/keys", 403).await;
+    assert!(v3_error(&refused).1.contains("org:write"), "{refused}");
     create(
         &org,
         json!({"keyName": "made by org:write", "permissions": {"resources": ["org:groups:read"]}}),

@@ -1,5 +1,5 @@
 //! API keys: the legacy `/users/*` routes and the v3 `/v3/pinata/keys` routes (which
-//! take the bearer JWT only). Creation follows the service's rules: a non-empty name,
+//! take the bearer JWT only, checked by the v3 rules). Creation follows the service's rules: a non-empty name,
 //! and either `admin: true` or a complete `endpoints` object, never both.
 
 use axum::body::Bytes;
@@ -7,12 +7,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pinion_api::pinata::types as wire;
+use pinion_scopes::Requirement;
 use pinion_scopes::pinata::PinataPermissions;
+use pinion_scopes::pinata_v3::ResourceScope;
 use serde::Deserialize;
 
 use super::Reason;
 use super::common::{internal, ok_json};
-use super::{Caller, PinataKey, authorize, create_key};
+use super::{PinataKey, authorize, create_key};
 use crate::state::AppState;
 
 /// Keys per page of the legacy list.
@@ -27,17 +29,16 @@ struct CreateBody {
     permissions: Option<serde_json::Value>,
 }
 
-fn authorize_v3(
-    state: &AppState,
-    headers: &HeaderMap,
-    operation: &str,
-) -> Result<Caller, Response> {
-    let caller = authorize(state, headers, operation)?;
-    if !caller.by_jwt {
-        return Err(Reason::InvalidCredentials
-            .error("the v3 API takes the JWT only: send Authorization: Bearer <JWT>"));
-    }
-    Ok(caller)
+/// The check of the SDK's v3 key routes (`/v3/pinata/keys`): the v3 API's, like
+/// `/v3/api_keys` (Bearer JWT only; an admin key or the `org:write` scope; `maxUses`
+/// counted), answered in the v3 error shape as the v3 host answers it.
+fn authorize_v3(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    crate::pinata_v3::authorize_key(
+        state,
+        headers,
+        Requirement::Permission(ResourceScope::ORG_WRITE),
+    )
+    .map(drop)
 }
 
 /// Why a key body was refused.
@@ -140,7 +141,7 @@ pub(crate) async fn create_v3(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = authorize_v3(&state, &headers, "createKeyV3") {
+    if let Err(refused) = authorize_v3(&state, &headers) {
         return refused;
     }
     create(state, body, KeyRules::V3).await
@@ -269,7 +270,7 @@ pub(crate) async fn list_v3(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    if let Err(refused) = authorize_v3(&state, &headers, "listKeysV3") {
+    if let Err(refused) = authorize_v3(&state, &headers) {
         return refused;
     }
     match parse_list_query(raw.as_deref()) {
@@ -330,7 +331,7 @@ pub(crate) async fn revoke_v3(
     headers: HeaderMap,
     Path(key): Path<String>,
 ) -> Response {
-    if let Err(refused) = authorize_v3(&state, &headers, "revokeKeyV3") {
+    if let Err(refused) = authorize_v3(&state, &headers) {
         return refused;
     }
     revoke(&state, &key)

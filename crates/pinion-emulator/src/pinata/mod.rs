@@ -19,7 +19,7 @@ use pinion_api::pinata::types as wire;
 use pinion_scopes::pinata::PinataPermissions;
 
 pub(crate) use auth::{
-    Caller, KeyClaims, PinataKey, authenticate, authorize, constant_time_eq, create_key,
+    KeyClaims, PinataKey, authenticate, authorize, constant_time_eq, create_key,
 };
 pub(crate) use common::parse_time;
 pub(crate) use jobs::{JobRow, MAX_QUEUED, NewJob, STATUSES, advance_all, enqueue};

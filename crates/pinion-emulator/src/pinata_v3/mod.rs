@@ -38,7 +38,7 @@ use pinion_scopes::pinata_v3::V3Host;
 use serde::Serialize;
 
 pub(crate) use crate::state::pinata::Network;
-#[allow(unused_imports)]
+#[allow(unused_imports)] // `V3Caller` and `authorize_v3` are the TUS module's.
 pub(crate) use auth::{V3Caller, authorize_key, authorize_v3};
 pub(crate) use error::V3Reason;
 
