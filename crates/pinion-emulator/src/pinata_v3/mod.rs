@@ -82,6 +82,7 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
         _ => ServiceKind::PinataUploads,
     };
     let json = Router::new()
+        // Files (files/).
         .route(FILES, get(files::list))
         .route(
             FILE,
@@ -92,6 +93,14 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
         )
         .route("/files/sign", post(files_sign))
         .route(
+            "/files/public/pin_by_cid",
+            post(pin_by_cid::create).get(pin_by_cid::list),
+        )
+        .route(
+            "/files/public/pin_by_cid/{id}",
+            axum::routing::delete(pin_by_cid::cancel),
+        )
+        .route(
             "/files/{network}/swap/{cid}",
             put(swaps::add).get(swaps::history).delete(swaps::remove),
         )
@@ -101,12 +110,20 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
                 .get(signatures::get)
                 .delete(signatures::remove),
         )
-        .route("/api_keys", get(keys::list).post(keys::create))
+        // Groups.
+        .route("/groups/{network}", post(groups::create).get(groups::list))
         .route(
-            "/vectorize/files/{file_id}",
-            post(vectorize::vectorize).delete(vectorize::delete),
+            "/groups/{network}/{id}",
+            get(groups::get).put(groups::update).delete(groups::delete),
         )
-        .route("/vectorize/groups/{group_id}/query", post(vectorize::query))
+        .route(
+            "/groups/{network}/{id}/ids/{file_id}",
+            put(groups::add_file).delete(groups::remove_file),
+        )
+        // Keys (the SDK's /v3/pinata/keys are the legacy router's).
+        .route("/api_keys", get(keys::list).post(keys::create))
+        .route("/api_keys/{key}", axum::routing::delete(keys::revoke))
+        // Analytics: the spec's routes and the SDK's.
         .route("/analytics/gateways/top", get(analytics::top))
         .route("/ipfs/gateway_analytics_top", get(analytics::top))
         .route(
@@ -117,24 +134,12 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
             "/ipfs/gateway_analytics_time_series",
             get(analytics::time_series),
         )
-        .route("/api_keys/{key}", axum::routing::delete(keys::revoke))
+        // Vectorize (uploads host).
         .route(
-            "/files/public/pin_by_cid",
-            post(pin_by_cid::create).get(pin_by_cid::list),
+            "/vectorize/files/{file_id}",
+            post(vectorize::vectorize).delete(vectorize::delete),
         )
-        .route(
-            "/files/public/pin_by_cid/{id}",
-            axum::routing::delete(pin_by_cid::cancel),
-        )
-        .route("/groups/{network}", post(groups::create).get(groups::list))
-        .route(
-            "/groups/{network}/{id}",
-            get(groups::get).put(groups::update).delete(groups::delete),
-        )
-        .route(
-            "/groups/{network}/{id}/ids/{file_id}",
-            put(groups::add_file).delete(groups::remove_file),
-        )
+        .route("/vectorize/groups/{group_id}/query", post(vectorize::query))
         .route_layer(from_fn_with_state(
             (service, guard::JSON_BODY_LIMIT),
             guard::json_body,
