@@ -283,3 +283,55 @@ async fn delete_removes_the_file_on_its_network_only() {
     assert_eq!(again["is_duplicate"], false);
     assert_ne!(again["id"], private["id"]);
 }
+
+#[tokio::test]
+async fn files_past_expires_at_are_deleted() {
+    let emulator = start().await;
+    let v3 = V3::admin(&emulator);
+    let now = chrono::Utc::now().timestamp();
+    let soon = (now + 60).to_string();
+    let later = (now + 3600).to_string();
+    let mut made = Vec::new();
+    for (network, at) in [("public", &soon), ("private", &soon), ("public", &later)] {
+        let file = v3
+            .upload(
+                &format!("{network}{at}.txt"),
+                format!("{network} {at}").into_bytes(),
+                &[("network", network), ("expires_at", at)],
+                200,
+            )
+            .await["data"]
+            .clone();
+        made.push(file);
+    }
+    let origin = emulator.origin();
+    let advanced = common::http()
+        .post(format!("{origin}/_emulator/clock/advance"))
+        .json(&json!({"seconds": 120}))
+        .send()
+        .await
+        .unwrap();
+    assert!(advanced.status().is_success());
+    // Gone from the legacy list first: pinList sweeps too.
+    let pins = admin(&emulator)
+        .get(
+            &format!(
+                "/data/pinList?status=pinned&cid={}",
+                made[0]["cid"].as_str().unwrap()
+            ),
+            200,
+        )
+        .await;
+    assert_eq!(pins["count"], 0);
+    assert_eq!(
+        ids(&v3.api.get("/files/public", 200).await),
+        [made[2]["id"].as_str().unwrap()]
+    );
+    assert!(ids(&v3.api.get("/files/private", 200).await).is_empty());
+    v3.api
+        .get(
+            &format!("/files/private/{}", made[1]["id"].as_str().unwrap()),
+            404,
+        )
+        .await;
+}

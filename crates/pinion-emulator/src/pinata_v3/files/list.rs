@@ -111,6 +111,9 @@ pub(crate) async fn list(
         Ok(query) => query,
         Err(why) => return V3Reason::InvalidRequest.error(why),
     };
+    if let Err(error) = super::expire_due(&state) {
+        return crate::pinata_v3::error::internal(error);
+    }
     let answer = state.read(|data| {
         let after: Option<PinKey> = match &query.page_token {
             None => None,

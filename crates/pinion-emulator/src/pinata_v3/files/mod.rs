@@ -56,6 +56,35 @@ pub(crate) fn any_row<'a>(data: &'a Data, network: Network, id: &str) -> Option<
     }
 }
 
+/// Deletes the files whose `expires_at` has passed (reference §3.1 "Expiration"), on
+/// both networks, as `DELETE` would: run before every read of files, so an expired
+/// file is gone from every list, the legacy `pinList` included. The expiry index makes
+/// this cost the expired rows, not the stored ones.
+pub(crate) fn expire_due(state: &crate::state::AppState) -> Result<(), crate::EmulatorError> {
+    let now = state.clock.now();
+    let due = |data: &Data| {
+        [Network::Public, Network::Private]
+            .into_iter()
+            .any(|network| !index(data, network).expired_ids(now.timestamp()).is_empty())
+    };
+    if !state.read(due) {
+        return Ok(());
+    }
+    state.write(|tx| {
+        for network in [Network::Public, Network::Private] {
+            for id in index(tx.data(), network).expired_ids(now.timestamp()) {
+                let Some(row) = update_row(tx, network, &id, |row| row.date_unpinned = Some(now))
+                else {
+                    continue;
+                };
+                if network == Network::Public {
+                    crate::content::remove_public_pin(tx, &row.cid);
+                }
+            }
+        }
+    })
+}
+
 /// Changes the row `id` of `network` in place and returns the new row.
 pub(crate) fn update_row(
     tx: &mut Tx<'_>,

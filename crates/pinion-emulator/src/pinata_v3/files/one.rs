@@ -29,6 +29,9 @@ pub(crate) async fn get(
         Ok(network) => network,
         Err(refused) => return refused,
     };
+    if let Err(error) = super::expire_due(&state) {
+        return internal(error);
+    }
     match state.read(|data| find_by_id(data, network, &id).map(|row| file_of(row, network))) {
         Some(file) => ok_json(&wire::FileResponse { data: file }),
         None => no_file(network, &id),
