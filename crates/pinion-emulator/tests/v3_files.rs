@@ -335,3 +335,78 @@ async fn files_past_expires_at_are_deleted() {
         )
         .await;
 }
+
+#[tokio::test]
+async fn v3_state_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let start_in = |dir: std::path::PathBuf| async move {
+        pinion_emulator::Emulator::builder()
+            .state_dir(&dir)
+            .start()
+            .await
+            .unwrap()
+    };
+    let emulator = start_in(dir.path().to_owned()).await;
+    let v3 = V3::admin(&emulator);
+    let group = v3
+        .api
+        .call(
+            Method::POST,
+            "/groups/private",
+            Some(json!({"name": "kept"})),
+            200,
+        )
+        .await["data"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let private = v3
+        .upload(
+            "p.txt",
+            b"kept private".to_vec(),
+            &[("network", "private"), ("group_id", &group)],
+            200,
+        )
+        .await["data"]
+        .clone();
+    let public = v3.upload_public("q.txt", b"kept public".to_vec()).await;
+    let cid = public["cid"].as_str().unwrap().to_owned();
+    v3.api
+        .call(
+            Method::PUT,
+            &format!("/files/public/swap/{cid}"),
+            Some(json!({"swap_cid": cid})),
+            200,
+        )
+        .await;
+    v3.api
+        .call(
+            Method::POST,
+            &format!("/files/public/signature/{cid}"),
+            Some(json!({"signature": "0xabc", "address": "0xdef"})),
+            200,
+        )
+        .await;
+    emulator.shutdown().await;
+
+    let emulator = start_in(dir.path().to_owned()).await;
+    let v3 = V3::admin(&emulator);
+    let got = v3
+        .api
+        .get(
+            &format!("/files/private/{}", private["id"].as_str().unwrap()),
+            200,
+        )
+        .await;
+    assert_eq!(got["data"]["group_id"], group);
+    v3.api.get(&format!("/groups/private/{group}"), 200).await;
+    let history = v3
+        .api
+        .get(&format!("/files/public/swap/{cid}?domain=gw"), 200)
+        .await;
+    assert_eq!(history["data"].as_array().unwrap().len(), 1);
+    v3.api
+        .get(&format!("/files/public/signature/{cid}"), 200)
+        .await;
+    emulator.shutdown().await;
+}
