@@ -204,10 +204,9 @@ async fn v3_key_routes_take_the_jwt_only() {
         c.pinata.api_key.clone(),
         c.pinata.api_secret.clone(),
     ));
-    assert_eq!(
-        reason(&pair.get("/v3/pinata/keys", 401).await),
-        "INVALID_CREDENTIALS"
-    );
+    // The v3 routes answer in the v3 shape, as Pinata's v3 host does.
+    let refused = pair.get("/v3/pinata/keys", 401).await;
+    assert_eq!(refused["error"]["message"], "no Authorization header found");
 }
 
 #[tokio::test]

@@ -30,7 +30,7 @@ pub(crate) fn create_key(
     tx: &mut Tx<'_>,
     user_id: &str,
     name: &str,
-    permissions: PinataPermissions,
+    permissions: Option<PinataPermissions>,
     max_uses: Option<u64>,
 ) -> PinataKey {
     let now = state.clock.now();
@@ -73,17 +73,13 @@ pub(crate) fn create_key(
     row
 }
 
-/// What a request authenticated as.
-pub(crate) struct Caller {
-    /// Whether it came with the bearer JWT (the v3 routes take nothing else).
-    pub(crate) by_jwt: bool,
-}
+/// A request that passed [`authorize`].
+pub(crate) struct Caller;
 
 /// The key a request's credentials belong to, before any use of it is counted.
 pub(crate) struct Identity {
     /// The key's 20-hex key (the row's key).
     key: String,
-    by_jwt: bool,
 }
 
 /// The details of a refusal for invalid credentials, as observed.
@@ -116,7 +112,11 @@ pub(crate) fn authorize(
             Some(key) if !key.revoked => key,
             _ => return Err(Refused::Revoked),
         };
-        if !key.permissions.satisfies(requirement) {
+        if !key
+            .permissions
+            .as_ref()
+            .is_some_and(|permissions| permissions.satisfies(requirement))
+        {
             let needed = match requirement {
                 Requirement::Permission(flag) => format!("the {} permission", flag_name(flag)),
                 _ => "an admin key".to_owned(),
@@ -130,9 +130,7 @@ pub(crate) fn authorize(
         Ok(())
     });
     match outcome {
-        Ok(Ok(())) => Ok(Caller {
-            by_jwt: identity.by_jwt,
-        }),
+        Ok(Ok(())) => Ok(Caller),
         Ok(Err(Refused::Revoked)) => Err(Reason::InvalidCredentials.error(INVALID)),
         Ok(Err(Refused::Permission(needed))) => Err(Reason::NoPermissions.error(format!(
             "This key does not have the required permissions associated with it: \
@@ -173,7 +171,6 @@ pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Iden
         }
         return Ok(Identity {
             key: claims.scoped_key_key,
-            by_jwt: true,
         });
     }
     match (header("pinata_api_key"), header("pinata_secret_api_key")) {
@@ -189,7 +186,6 @@ pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Iden
             }
             Ok(Identity {
                 key: api_key.to_owned(),
-                by_jwt: false,
             })
         }
         _ => Err(Reason::KeysMustBeStrings

@@ -18,9 +18,12 @@ use axum::{Json, Router};
 use pinion_api::pinata::types as wire;
 use pinion_scopes::pinata::PinataPermissions;
 
-pub(crate) use auth::{Caller, PinataKey, authenticate, authorize, constant_time_eq, create_key};
+pub(crate) use auth::{
+    KeyClaims, PinataKey, authenticate, authorize, constant_time_eq, create_key,
+};
 pub(crate) use common::parse_time;
-pub(crate) use jobs::JobRow;
+pub(crate) use jobs::{JobRow, MAX_QUEUED, NewJob, STATUSES, advance_all, enqueue};
+pub(crate) use keys::{KeyRefusal, KeyRules, create_from_body, list_keys, revoke_key};
 pub(crate) use reasons::Reason;
 
 use crate::guard;
@@ -37,6 +40,9 @@ pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> 
     load_table::<PinRow>(store, data)?;
     load_table::<jobs::JobRow>(store, data)?;
     load_table::<groups::GroupRow>(store, data)?;
+    load_table::<crate::state::pinata::PrivateFileRow>(store, data)?;
+    load_table::<crate::state::pinata::SwapRow>(store, data)?;
+    load_table::<crate::state::pinata::SignatureRow>(store, data)?;
     load_table::<UserPolicy>(store, data)?;
     Ok(())
 }
@@ -48,7 +54,7 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>, user_id: &str) 
         tx,
         user_id,
         "pinion emulator admin",
-        PinataPermissions::admin(),
+        Some(PinataPermissions::admin()),
         None,
     );
     PinataAdmin {

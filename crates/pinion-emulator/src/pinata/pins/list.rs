@@ -149,6 +149,10 @@ pub(crate) async fn pin_list(
     if let Err(error) = super::super::jobs::advance_all(&state) {
         return internal(error);
     }
+    // v3 files past their `expires_at` are deleted before any list shows them.
+    if let Err(error) = crate::pinata_v3::files::expire_due(&state) {
+        return internal(error);
+    }
     let user_id = state.meta().pinata_user_id;
     let answer = state.read(|data| {
         let page = query

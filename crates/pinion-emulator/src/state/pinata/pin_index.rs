@@ -55,6 +55,8 @@ pub(crate) struct PinIndex {
     by_group: HashMap<String, PinSet>,
     /// Pins by key-value: key, then the value's canonical form.
     by_keyvalue: HashMap<String, HashMap<Canonical, PinSet>>,
+    /// Active rows with a v3 `expires_at`, soonest first.
+    expiring: BTreeSet<(i64, Arc<str>)>,
     totals: PinTotals,
 }
 
@@ -103,6 +105,9 @@ impl RowIndex<PinRow> for PinIndex {
                 add(values, canonical, &pin);
             }
         }
+        if let (true, Some(at)) = (row.is_pinned(), row.expires_at) {
+            self.expiring.insert((at, pin.1.clone()));
+        }
         self.count(row, true);
     }
 
@@ -138,6 +143,9 @@ impl RowIndex<PinRow> for PinIndex {
                 }
             }
         }
+        if let Some(at) = row.expires_at {
+            self.expiring.remove(&(at, pin.1.clone()));
+        }
         self.count(row, false);
     }
 }
@@ -172,6 +180,15 @@ impl PinIndex {
             .get(cid)
             .and_then(|pins| pins.active.first())
             .map(|id| &**id)
+    }
+
+    /// Ids of the active rows whose `expires_at` is at or before `now` (Unix seconds).
+    pub(crate) fn expired_ids(&self, now: i64) -> Vec<String> {
+        self.expiring
+            .iter()
+            .take_while(|(at, _)| *at <= now)
+            .map(|(_, id)| id.to_string())
+            .collect()
     }
 
     /// Sums over the active pins.

@@ -80,6 +80,8 @@ fn row() -> impl Strategy<Value = PinRow> {
                 number_of_files: 1,
                 group_id: group.map(str::to_owned),
                 pin_policy: copies.map(policy),
+                expires_at: None,
+                vectorized: false,
             },
         )
 }
@@ -155,6 +157,7 @@ fn filter() -> impl Strategy<Value = PinFilter> {
                     size_max: None,
                     name: name.map(str::to_owned),
                     keyvalues: parse_keyvalue_filters(&json, &[]).expect("valid conditions"),
+                    ..PinFilter::default()
                 }
             },
         )
@@ -204,6 +207,47 @@ proptest! {
                     expected.iter().copied().skip(offset).take(limit).collect();
                 prop_assert_eq!(&page.rows, &want, "{:?}", filter);
                 prop_assert_eq!(page.count, count.then_some(expected.len()), "{:?}", filter);
+            }
+        }
+    }
+
+    #[test]
+    fn keyset_pages_walk_a_scan(
+        steps in proptest::collection::vec(step(), 0..40),
+        filters in proptest::collection::vec(filter(), 1..4),
+        no_group in proptest::bool::ANY,
+        limit in 1usize..5,
+    ) {
+        let mut data = Data::default();
+        apply(&mut data, steps);
+        for filter in filters {
+            let filter = PinFilter { no_group, ..filter };
+            let newest_first = scan(&data, &filter);
+            for ascending in [false, true] {
+                let mut expected = newest_first.clone();
+                if ascending {
+                    expected.reverse();
+                }
+                let mut walked: Vec<&PinRow> = Vec::new();
+                let mut after = None;
+                loop {
+                    let page = filter.keyset_page(
+                        &data.pinata.pin_index,
+                        |id| data.pinata.pins.get(id),
+                        after.clone(),
+                        ascending,
+                        limit,
+                    );
+                    prop_assert!(page.rows.len() <= limit);
+                    walked.extend(&page.rows);
+                    match page.rows.last() {
+                        Some(last) if page.more => {
+                            after = Some((last.date_pinned, std::sync::Arc::from(last.id.as_str())));
+                        }
+                        _ => break,
+                    }
+                }
+                prop_assert_eq!(&walked, &expected, "{:?} ascending={}", filter, ascending);
             }
         }
     }
