@@ -45,6 +45,7 @@ mod pinata;
 mod secrets;
 mod service;
 mod signals;
+pub(crate) mod signed_url;
 mod state;
 mod store;
 mod submarine;
