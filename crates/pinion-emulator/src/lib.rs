@@ -42,6 +42,7 @@ mod guard;
 mod jwt;
 mod limits;
 mod pinata;
+mod pinata_v3;
 mod secrets;
 mod service;
 mod signals;
