@@ -9,6 +9,7 @@
 //! Errors are plain text, as the real gateway sends them. Files stream from disk.
 
 mod access;
+mod files;
 mod ipfs;
 mod plugins;
 
@@ -28,7 +29,9 @@ use crate::state::{self, AppState, Data};
 
 /// The gateway's routes.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/ipfs/{*rest}", get(ipfs::serve))
+    Router::new()
+        .route("/ipfs/{*rest}", get(ipfs::serve))
+        .route("/files/{*rest}", get(files::serve))
 }
 
 /// A CID and the path below it, from a route's `{*rest}`; a malformed CID is refused

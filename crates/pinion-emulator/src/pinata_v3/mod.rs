@@ -16,8 +16,10 @@
 //! (handlers extract by position).
 
 mod auth;
+mod download_links;
 pub(crate) mod error;
 pub(crate) mod files;
+mod gateways;
 mod groups;
 mod pin_by_cid;
 
@@ -106,6 +108,8 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
     // Streams to disk: no body limit.
     let streaming = Router::new().route("/files", post(files_post));
     json.merge(streaming)
+        .merge(download_links::routes())
+        .merge(gateways::routes())
         .route_layer(from_fn_with_state((state.clone(), host), auth::guard))
 }
 
@@ -145,19 +149,16 @@ pub(crate) fn is_download_link_request(host: V3Host, body: &[u8]) -> bool {
 /// `POST /files/sign`: a download link on the api host (body with `url`), a signed
 /// upload URL on the uploads host (reference §5.1).
 async fn files_sign(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     Extension(host): Extension<V3Host>,
     _headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    // The download-link module's handler takes the first arm, the presigned module's
-    // the second.
-    let what = if is_download_link_request(host, &body) {
-        "download links"
-    } else {
-        "signed upload URLs"
-    };
-    V3Reason::RouteNotFound.error(format!("Cannot POST /files/sign ({what})"))
+    if is_download_link_request(host, &body) {
+        return download_links::create_link(&state, &body);
+    }
+    // The presigned module's handler takes this arm.
+    V3Reason::RouteNotFound.error("Cannot POST /files/sign (signed upload URLs)")
 }
 
 fn not_served(request: &Request) -> Response {
