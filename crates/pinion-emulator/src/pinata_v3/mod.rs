@@ -21,7 +21,10 @@ pub(crate) mod error;
 pub(crate) mod files;
 mod gateways;
 mod groups;
+mod keys;
 mod pin_by_cid;
+mod signatures;
+mod swaps;
 
 use axum::Json;
 use axum::Router;
@@ -84,6 +87,18 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
             get(files::get).put(files::update).delete(files::delete),
         )
         .route("/files/sign", post(files_sign))
+        .route(
+            "/files/{network}/swap/{cid}",
+            put(swaps::add).get(swaps::history).delete(swaps::remove),
+        )
+        .route(
+            "/files/{network}/signature/{cid}",
+            post(signatures::add)
+                .get(signatures::get)
+                .delete(signatures::remove),
+        )
+        .route("/api_keys", get(keys::list).post(keys::create))
+        .route("/api_keys/{key}", axum::routing::delete(keys::revoke))
         .route(
             "/files/public/pin_by_cid",
             post(pin_by_cid::create).get(pin_by_cid::list),
