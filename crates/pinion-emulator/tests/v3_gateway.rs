@@ -11,7 +11,7 @@ use common::v3::{V3, v3_error};
 use common::{http, start, text};
 use pinion_emulator::RunningEmulator;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// Now in unix seconds (wall clock: the emulator's clock starts at it; tests advance it).
 fn unix_now() -> i64 {
@@ -511,4 +511,152 @@ async fn the_control_route_takes_only_its_body() {
     .await;
     assert_eq!(shown["hot_swaps"], false, "{shown}");
     assert_eq!(shown["access_tokens"], 0, "{shown}");
+}
+/// Turns the gateway's Hot Swaps plugin on or off (the emulator's control route).
+async fn hot_swaps(emulator: &RunningEmulator, installed: bool) -> Value {
+    let response = http()
+        .put(format!(
+            "{}/_emulator/gateway/plugins/hot-swaps",
+            emulator.origin()
+        ))
+        .json(&json!({ "installed": installed }))
+        .send()
+        .await
+        .unwrap();
+    common::json(response, 200).await
+}
+
+#[tokio::test]
+async fn swaps_are_served_only_with_the_hot_swaps_plugin() {
+    let emulator = start().await;
+    let v3 = V3::admin(&emulator);
+    let gw = gateway(&emulator);
+    let original = v3.upload_public("a.txt", b"original".to_vec()).await["cid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let target = v3.upload_public("b.txt", b"replacement".to_vec()).await["cid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    v3.api
+        .call(
+            Method::PUT,
+            &format!("/files/public/swap/{original}"),
+            Some(json!({ "swap_cid": target })),
+            200,
+        )
+        .await;
+    let url = format!("{gw}/ipfs/{original}");
+    let plain = http().get(&url).send().await.unwrap();
+    assert_eq!(plain.headers()["etag"], format!("\"{original}\"").as_str());
+    assert_eq!(
+        plain.text().await.unwrap(),
+        "original",
+        "no plugin: no swap"
+    );
+
+    let shown = hot_swaps(&emulator, true).await;
+    assert_eq!(shown["hot_swaps"], true, "{shown}");
+    let swapped = http().get(&url).send().await.unwrap();
+    assert_eq!(swapped.status().as_u16(), 200);
+    assert_eq!(swapped.headers()["etag"], format!("\"{target}\"").as_str());
+    assert_eq!(swapped.text().await.unwrap(), "replacement");
+    let head = http().head(&url).send().await.unwrap();
+    assert_eq!(head.headers()["etag"], format!("\"{target}\"").as_str());
+
+    v3.api
+        .call(
+            Method::DELETE,
+            &format!("/files/public/swap/{original}"),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(fetch(&url).await.2, "original", "swap removed");
+    hot_swaps(&emulator, false).await;
+}
+
+#[tokio::test]
+async fn a_signed_cid_carries_the_pinata_signature_header() {
+    let emulator = start().await;
+    let v3 = V3::admin(&emulator);
+    let cid = v3
+        .upload_public("signed.txt", b"signed content".to_vec())
+        .await["cid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = format!("{}/ipfs/{cid}", gateway(&emulator));
+    let before = http().get(&url).send().await.unwrap();
+    assert!(before.headers().get("pinata-signature").is_none());
+    let signature = format!("0x{}", "ab".repeat(65));
+    v3.api
+        .call(
+            Method::POST,
+            &format!("/files/public/signature/{cid}"),
+            Some(json!({ "signature": signature, "address": format!("0x{}", "12".repeat(20)) })),
+            200,
+        )
+        .await;
+    for method in [Method::GET, Method::HEAD] {
+        let response = http().request(method.clone(), &url).send().await.unwrap();
+        assert_eq!(
+            response.headers()["pinata-signature"],
+            signature.as_str(),
+            "{method}"
+        );
+    }
+    v3.api
+        .call(
+            Method::DELETE,
+            &format!("/files/public/signature/{cid}"),
+            None,
+            200,
+        )
+        .await;
+    let after = http().get(&url).send().await.unwrap();
+    assert!(after.headers().get("pinata-signature").is_none());
+}
+
+#[tokio::test]
+async fn a_private_files_swap_is_followed_through_its_download_link() {
+    let emulator = start().await;
+    let v3 = V3::admin(&emulator);
+    let original = private_file(&v3, "a.txt", b"private original").await;
+    let target = private_file(&v3, "b.txt", b"private replacement").await;
+    let link = link(&v3, &emulator, &original, 60).await;
+    v3.api
+        .call(
+            Method::PUT,
+            &format!("/files/private/swap/{original}"),
+            Some(json!({ "swapCid": target })),
+            200,
+        )
+        .await;
+    assert_eq!(
+        fetch(&link).await.2,
+        "private original",
+        "no plugin: no swap"
+    );
+    hot_swaps(&emulator, true).await;
+    let swapped = http().get(&link).send().await.unwrap();
+    assert_eq!(swapped.headers()["etag"], format!("\"{target}\"").as_str());
+    assert_eq!(swapped.text().await.unwrap(), "private replacement");
+    // A public swap never reaches private bytes through /ipfs/.
+    let public = v3.upload_public("p.txt", b"public".to_vec()).await["cid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    v3.api
+        .call(
+            Method::PUT,
+            &format!("/files/public/swap/{public}"),
+            Some(json!({ "swap_cid": target })),
+            200,
+        )
+        .await;
+    let (status, _, body) = fetch(&format!("{}/ipfs/{public}", gateway(&emulator))).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(!body.contains("private replacement"));
 }

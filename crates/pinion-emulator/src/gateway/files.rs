@@ -10,13 +10,15 @@
 //! there is no signature or it is not valid, 403 when it has expired (or is not valid
 //! yet); 400 malformed CID; 404 a CID the account holds neither as a private file nor as
 //! a public pin (a signed link to public content is served too, as the image
-//! optimisation docs use `/files/` for public CIDs).
+//! optimisation docs use `/files/` for public CIDs). With the Hot Swaps plugin, the
+//! file's swap on its network is followed ([`super::swaps`]).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
 
-use super::{cid_and_path, not_pinned, recorded_mime, serve_object};
+use super::swaps::served_cid;
+use super::{Found, cid_and_path, not_pinned, serve_object};
 use crate::content;
 use crate::pinata_v3::Network;
 use crate::pinata_v3::files::find_by_cid;
@@ -48,16 +50,17 @@ pub(super) async fn serve(
         return refused(&why);
     }
     let found = state.read(|data| {
-        let private = find_by_cid(data, Network::Private, cid).map(|row| row.mime_type.clone());
-        let mime = match private {
-            Some(mime) => mime,
-            None if content::is_public(data, cid) => recorded_mime(data, cid),
-            None => return None,
+        let network = if find_by_cid(data, Network::Private, cid).is_some() {
+            Network::Private
+        } else if content::is_public(data, cid) {
+            Network::Public
+        } else {
+            return None;
         };
-        Some((data.objects.get(cid).cloned()?, mime))
+        served_cid(data, network, cid).and_then(|served| Found::of(data, &served))
     });
     match found {
-        Some((object, mime)) => serve_object(&state, "files", &object, path, mime).await,
+        Some(found) => serve_object(&state, "files", found, path).await,
         None => not_pinned(cid),
     }
 }
