@@ -42,6 +42,7 @@ mod guard;
 mod jwt;
 mod limits;
 mod pinata;
+mod pinata_v3;
 mod secrets;
 mod service;
 mod signals;
@@ -238,6 +239,7 @@ impl EmulatorBuilder {
         pinata::load(&store, &mut data)?;
         submarine::load(&store, &mut data)?;
         w3ipfs::load(&store, &mut data)?;
+        state::tus::load(&store, &mut data)?;
         let first_start = data.meta.is_empty();
         if first_start {
             data.meta.insert(

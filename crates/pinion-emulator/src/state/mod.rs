@@ -22,6 +22,7 @@ pub(crate) mod objects;
 pub(crate) mod pinata;
 pub(crate) mod submarine;
 pub(crate) mod table;
+pub(crate) mod tus;
 pub(crate) mod w3ipfs;
 mod writer;
 
@@ -59,6 +60,7 @@ pub(crate) struct Data {
     pub(crate) pinata: pinata::PinataData,
     pub(crate) submarine: submarine::SubmarineData,
     pub(crate) w3ipfs: w3ipfs::W3ipfsData,
+    pub(crate) tus: tus::TusData,
 }
 
 impl Table for Meta {
