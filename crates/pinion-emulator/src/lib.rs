@@ -46,6 +46,7 @@ mod pinata_v3;
 mod secrets;
 mod service;
 mod signals;
+pub(crate) mod signed_url;
 mod state;
 mod store;
 mod submarine;
