@@ -221,7 +221,7 @@ impl BlobStore {
     /// it off the async workers. The file is removed if the result is dropped unkept.
     pub(crate) fn adopt(&self, path: PathBuf) -> Result<IngestedFile, IngestError> {
         use std::io::Read;
-        let received = tempfile::TempPath::from_path(path);
+        let received = tempfile::TempPath::try_from_path(path)?;
         let mut file = std::fs::File::open(&received)?;
         let mut v0 = FileHasher::new(CidVersion::V0);
         let mut v1 = FileHasher::new(CidVersion::V1);

@@ -131,7 +131,7 @@ impl Table for TusUpload {
 pub(crate) struct UploadGrant {
     /// The uuid in the URL's path.
     pub(crate) id: String,
-    /// `date` signed (unix seconds, echoed as `X-Date`).
+    /// `date` signed (echoed as `X-Date`; the signature's check enforces the expiry).
     pub(crate) date: i64,
     /// `expires` signed (seconds after `date`, echoed as `X-Expires`).
     pub(crate) expires: i64,
@@ -151,15 +151,6 @@ pub(crate) struct UploadGrant {
     pub(crate) streamable: bool,
     /// The id of the key that signed it.
     pub(crate) key: String,
-}
-
-impl UploadGrant {
-    /// Whether the URL is still valid at `now` (unix seconds): until `date + expires`,
-    /// computed without overflow whatever was signed. A `date` ahead of the clock is
-    /// not refused (a client's clock may run ahead of the emulator's).
-    pub(crate) fn is_valid_at(&self, now: i64) -> bool {
-        now <= self.date.saturating_add(self.expires)
-    }
 }
 
 impl Record for UploadGrant {

@@ -125,11 +125,6 @@ impl PartFiles {
         file.sync_data().await?;
         Ok(Appended::Complete { written })
     }
-
-    /// Removes the partial file of upload `id`, if any.
-    pub(crate) async fn remove(&self, id: &str) {
-        let _ = tokio::fs::remove_file(self.path(id)).await;
-    }
 }
 
 #[cfg(test)]
@@ -193,7 +188,5 @@ mod tests {
         std::fs::remove_file(parts.path("u")).unwrap();
         assert_eq!(parts.recover("u", 4).await.unwrap(), 0);
         assert!(parts.path("u").exists());
-        parts.remove("u").await;
-        assert!(!parts.path("u").exists());
     }
 }
