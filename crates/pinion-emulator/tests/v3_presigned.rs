@@ -374,3 +374,80 @@ async fn one_base_signs_upload_urls_under_that_base() {
     )
     .await;
 }
+
+/// Through TUS the bytes arrive after the creation: a generic declared type is let
+/// through, and the type detected from the complete bytes is checked (and recorded).
+#[tokio::test]
+async fn tus_through_a_signed_url_checks_the_detected_type_at_the_end() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let url = sign(
+        &emulator,
+        &uploads(&emulator),
+        json!({"date": now(), "expires": 600, "network": "public",
+               "allow_mime_types": ["image/*"]}),
+    )
+    .await;
+    let upload = |bytes: Vec<u8>, filename: &'static str| {
+        let url = url.clone();
+        async move {
+            use base64::Engine;
+            let name = base64::engine::general_purpose::STANDARD.encode(filename);
+            let created = http()
+                .post(&url)
+                .header("Upload-Length", bytes.len().to_string())
+                .header("Upload-Metadata", format!("filename {name},filetype "))
+                .send()
+                .await
+                .unwrap();
+            if created.status() != StatusCode::CREATED {
+                return (created, None);
+            }
+            let location = created.headers()["location"].to_str().unwrap().to_owned();
+            let patch = http()
+                .patch(&location)
+                .header("Content-Type", "application/offset+octet-stream")
+                .header("Upload-Offset", "0")
+                .body(bytes)
+                .send()
+                .await
+                .unwrap();
+            (patch, Some(location))
+        }
+    };
+
+    // A declared text file is refused at once.
+    let (refused, _) = upload(b"text".to_vec(), "notes.txt").await;
+    let message = v3_error(refused, 400).await;
+    assert!(
+        message.ends_with("detected MIME type: text/plain"),
+        "{message}"
+    );
+
+    // No type declared: the bytes decide at the end.
+    let (answer, _) = upload(PNG.to_vec(), "blob").await;
+    assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+    let cid = answer.headers()["upload-cid"].to_str().unwrap().to_owned();
+    let listed = http()
+        .get(format!(
+            "{}/pinata/v3/files/public?cid={cid}",
+            emulator.origin()
+        ))
+        .bearer_auth(&emulator.credentials().pinata.jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json(listed, 200).await["data"]["files"][0]["mime_type"],
+        "image/png"
+    );
+
+    let (answer, location) = upload(b"plain words".to_vec(), "blob").await;
+    let message = v3_error(answer, 400).await;
+    assert!(
+        message.ends_with("detected MIME type: text/plain"),
+        "{message}"
+    );
+    // The refused upload is over.
+    let head = http().head(location.unwrap()).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::NOT_FOUND);
+}

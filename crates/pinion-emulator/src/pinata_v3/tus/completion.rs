@@ -62,7 +62,7 @@ pub(crate) async fn finish(
     parts: &PartFiles,
 ) -> Result<Finished, Response> {
     let metadata = &upload.metadata;
-    let declared = mime_type(metadata);
+    let mut recorded_mime = mime_type(metadata);
     let path = parts.path(&upload.id);
     let blobs_owner = state.clone();
     let hashed = tokio::task::spawn_blocking(move || {
@@ -86,11 +86,14 @@ pub(crate) async fn finish(
     if let UploadAuthority::Grant { grant } = &upload.authority {
         let grant = state.read(|data| data.tus.grants.get(grant).cloned());
         if let Some(grant) = grant {
-            let detected = presigned::detect_mime(&head, &declared);
+            // As for a multipart upload to a signed URL: the detected type is checked
+            // and recorded.
+            let detected = presigned::detect_mime(&head, &recorded_mime);
             if let Err(response) = presigned::check_mime(&grant, &detected) {
                 drop(file);
                 return refused(response);
             }
+            recorded_mime = detected;
         }
     }
 
@@ -119,7 +122,7 @@ pub(crate) async fn finish(
         name: metadata.filename.clone(),
         group_id: metadata.group_id.clone(),
         keyvalues,
-        mime_type: Some(declared),
+        mime_type: Some(recorded_mime),
         expires_at: metadata.expires_at,
     };
     let recorded = match record_file(state, assembled, new) {

@@ -6,6 +6,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use pinion_rules::upload::DEFAULT_MIME;
 use pinion_scopes::pinata_v3::V3Host;
 
 use super::completion::{self, Finished};
@@ -125,8 +126,8 @@ async fn try_create(
 /// A signed URL's grant over the creation's metadata: its name, group, key-values and
 /// network win (the upload's own are ignored, as for a multipart form; the metadata's
 /// `filename` stays the file's name when the grant names none), and its size limit and
-/// MIME types apply to what is declared now (the MIME type is checked again on the
-/// bytes once they are all there).
+/// MIME types apply to what is declared now (a specific declared type; the type is
+/// checked again on the bytes once they are all there).
 fn apply_grant(
     metadata: &mut UploadMetadata,
     grant: &UploadGrant,
@@ -147,7 +148,11 @@ fn apply_grant(
     if grant.network.is_some() {
         metadata.network = grant.network.clone();
     }
+    // A generic declaration says nothing yet: the bytes decide at the end.
     let declared = completion::mime_type(metadata);
+    if declared == DEFAULT_MIME {
+        return Ok(());
+    }
     crate::pinata_v3::presigned::check_mime(grant, &declared)
 }
 
