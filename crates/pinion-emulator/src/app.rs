@@ -10,12 +10,22 @@ use rand::RngExt;
 
 use crate::service::{Refusal, ServiceKind, plain};
 use crate::state::AppState;
-use crate::{control, gateway, limits, pinata, submarine, w3ipfs, wire};
+use pinion_scopes::pinata_v3::V3Host;
+
+use crate::{control, gateway, limits, pinata, pinata_v3, submarine, w3ipfs, wire};
 
 /// The router of every service, before the edge middleware.
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .nest("/pinata", pinata::router(&state).fallback(not_found_pinata))
+        .nest(
+            ServiceKind::PinataV3.prefix(),
+            pinata_v3::router(&state, V3Host::Api).fallback(not_found_pinata_v3),
+        )
+        .nest(
+            ServiceKind::PinataUploads.prefix(),
+            pinata_v3::router(&state, V3Host::Uploads).fallback(not_found_pinata_uploads),
+        )
         .nest(
             "/submarine",
             submarine::router(&state).fallback(not_found_submarine),
@@ -31,6 +41,12 @@ pub(crate) fn router(state: AppState) -> Router {
 
 async fn not_found_pinata(request: Request) -> Response {
     unknown_route(ServiceKind::Pinata, &request)
+}
+async fn not_found_pinata_v3(request: Request) -> Response {
+    unknown_route(ServiceKind::PinataV3, &request)
+}
+async fn not_found_pinata_uploads(request: Request) -> Response {
+    unknown_route(ServiceKind::PinataUploads, &request)
 }
 async fn not_found_submarine(request: Request) -> Response {
     unknown_route(ServiceKind::Submarine, &request)
@@ -58,10 +74,13 @@ async fn not_found(request: Request) -> Response {
     plain(
         StatusCode::NOT_FOUND,
         &format!(
-            "pinion emulator: nothing at {}. Base URLs: {} (Pinata), {} (Submarine), {} (W3IPFS), \
-             {}/ipfs/<cid> (gateway), or the real hosts in the Host header.",
+            "pinion emulator: nothing at {}. Base URLs: {} (Pinata), {} (Pinata v3), {} \
+             (Pinata v3 uploads), {} (Submarine), {} (W3IPFS), {}/ipfs/<cid> (gateway), or \
+             the real hosts in the Host header.",
             request.uri().path(),
             wire::PINATA_PREFIX,
+            wire::PINATA_V3_PREFIX,
+            wire::PINATA_UPLOADS_PREFIX,
             wire::SUBMARINE_PREFIX,
             wire::W3IPFS_PREFIX,
             wire::GATEWAY_PREFIX

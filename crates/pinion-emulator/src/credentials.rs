@@ -44,6 +44,15 @@ pub struct AdminSecrets {
 pub struct PinataAccess {
     /// For example `http://127.0.0.1:8080/pinata`.
     pub base_url: String,
+    /// The v3 api host's base (`spec/pinata-v3.yaml`), for example
+    /// `http://127.0.0.1:8080/pinata/v3`.
+    pub v3_base_url: String,
+    /// The v3 uploads host's base (`spec/pinata-v3-uploads.yaml`), for example
+    /// `http://127.0.0.1:8080/pinata-uploads/v3`.
+    pub uploads_url: String,
+    /// The dedicated gateway (`/ipfs/<cid>`, private `/files/<cid>?X-…`), for example
+    /// `http://127.0.0.1:8080/gateway`.
+    pub gateway_url: String,
     /// `Authorization: Bearer <jwt>`.
     pub jwt: String,
     /// `pinata_api_key` header.
@@ -119,6 +128,9 @@ impl AdminCredentials {
         AdminCredentials {
             pinata: PinataAccess {
                 base_url: format!("{origin}{}", crate::wire::PINATA_PREFIX),
+                v3_base_url: format!("{origin}{}", crate::wire::PINATA_V3_PREFIX),
+                uploads_url: format!("{origin}{}", crate::wire::PINATA_UPLOADS_PREFIX),
+                gateway_url: format!("{origin}{}", crate::wire::GATEWAY_PREFIX),
                 jwt: secrets.pinata.jwt.clone(),
                 api_key: secrets.pinata.api_key.clone(),
                 api_secret: secrets.pinata.api_secret.clone(),
@@ -156,7 +168,11 @@ macro_rules! redacted_debug {
 redacted_debug!(PinataAdmin, [api_key], [jwt, api_secret]);
 redacted_debug!(W3ipfsAdmin, [api_key], [secret_key, jwt]);
 redacted_debug!(AdminSecrets, [pinata, w3ipfs], [submarine_api_key]);
-redacted_debug!(PinataAccess, [base_url, api_key], [jwt, api_secret]);
+redacted_debug!(
+    PinataAccess,
+    [base_url, v3_base_url, uploads_url, gateway_url, api_key],
+    [jwt, api_secret]
+);
 redacted_debug!(SubmarineAccess, [base_url, gateway_url], [api_key]);
 redacted_debug!(W3ipfsAccess, [base_url, api_key], [secret_key, jwt]);
 redacted_debug!(AdminCredentials, [pinata, submarine, w3ipfs], []);

@@ -51,7 +51,11 @@ fn authenticate(
         ServiceKind::Pinata => pinata::authenticate(state, headers).map(drop),
         ServiceKind::Submarine => submarine::authorize(state, headers).map(drop),
         ServiceKind::W3ipfs => w3ipfs::authenticate(state, headers).map(drop),
-        ServiceKind::Gateway | ServiceKind::Control => Ok(()),
+        // The v3 router's own guard authorizes per operation (signed URLs, TUS OPTIONS).
+        ServiceKind::PinataV3
+        | ServiceKind::PinataUploads
+        | ServiceKind::Gateway
+        | ServiceKind::Control => Ok(()),
     }
 }
 

@@ -61,7 +61,7 @@ impl RateLimiter {
         let reset = window_start + WINDOW_SECONDS;
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         let entry = windows
-            .entry((service, identity))
+            .entry((service.rate_bucket(), identity))
             .or_insert((window_start, 0));
         if entry.0 != window_start {
             *entry = (window_start, 0);

@@ -51,6 +51,8 @@ pub fn seed_pinata_pins(harness: &Harness, total: usize) -> usize {
                         number_of_files: 1,
                         group_id: None,
                         pin_policy: None,
+                        expires_at: None,
+                        vectorized: false,
                     });
                 }
             })

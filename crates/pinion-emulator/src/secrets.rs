@@ -27,6 +27,15 @@ pub(crate) fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A UUID v7 string for something created at `now` (the emulator's clock, so ids sort
+/// like creation times even when tests move the clock): Pinata's v3 file and group ids.
+pub(crate) fn uuid_v7(now: chrono::DateTime<chrono::Utc>) -> String {
+    let seconds = u64::try_from(now.timestamp()).unwrap_or_default();
+    let timestamp =
+        uuid::Timestamp::from_unix(uuid::NoContext, seconds, now.timestamp_subsec_nanos());
+    uuid::Uuid::new_v7(timestamp).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,10 @@ use serde_json::json;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum ServiceKind {
     Pinata,
+    /// Pinata's v3 API on the api host (`api.pinata.cloud/v3`, `/pinata/v3`).
+    PinataV3,
+    /// Pinata's v3 uploads host (`uploads.pinata.cloud/v3`, `/pinata-uploads/v3`).
+    PinataUploads,
     Submarine,
     W3ipfs,
     Gateway,
@@ -21,10 +25,21 @@ impl ServiceKind {
     pub(crate) fn prefix(self) -> &'static str {
         match self {
             ServiceKind::Pinata => "/pinata",
+            ServiceKind::PinataV3 => "/pinata-v3",
+            ServiceKind::PinataUploads => "/pinata-uploads",
             ServiceKind::Submarine => "/submarine",
             ServiceKind::W3ipfs => "/w3ipfs",
             ServiceKind::Gateway => "/gateway",
             ServiceKind::Control => "/_emulator",
+        }
+    }
+
+    /// The services whose requests count against one rate-limit window: Pinata's
+    /// legacy and v3 routes are one account.
+    pub(crate) fn rate_bucket(self) -> ServiceKind {
+        match self {
+            ServiceKind::PinataV3 | ServiceKind::PinataUploads => ServiceKind::Pinata,
+            other => other,
         }
     }
 
@@ -34,6 +49,9 @@ impl ServiceKind {
     pub(crate) fn refuse(self, refusal: Refusal, message: &str) -> Response {
         match self {
             ServiceKind::Pinata => crate::pinata::Reason::from(refusal).error(message),
+            ServiceKind::PinataV3 | ServiceKind::PinataUploads => {
+                crate::pinata_v3::V3Reason::from(refusal).error(message)
+            }
             ServiceKind::Submarine => crate::submarine::Reason::from(refusal).error(message),
             ServiceKind::W3ipfs => crate::w3ipfs::Reason::from(refusal).error(message),
             ServiceKind::Gateway | ServiceKind::Control => plain(refusal.status(), message),
@@ -71,6 +89,20 @@ impl Refusal {
             Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
+}
+
+/// Pinata v3's error body: `{"error":{"code":<status>,"message"}}`. Handlers answer
+/// through [`V3Reason`](crate::pinata_v3::V3Reason), not this.
+pub(crate) fn v3_error(status: StatusCode, message: &str) -> Response {
+    use pinion_api::pinata_v3::types::{ErrorDetail, ErrorObject};
+    let body = ErrorObject {
+        error: ErrorDetail {
+            code: Some(i64::from(status.as_u16())),
+            message: Some(message.to_owned()),
+            ..ErrorDetail::default()
+        },
+    };
+    (status, Json(body)).into_response()
 }
 
 /// Pinata's (and Submarine's) error body: `{"error":{"reason","details"}}`. Handlers

@@ -1,6 +1,12 @@
 //! Wire tolerance and routing: which service a request is for (by `Host`, or by path
 //! prefix on a plain address), and one canonical path for the router whatever the
 //! client sent (absolute-form targets, double and trailing slashes, `/v3/data/*`).
+//!
+//! Pinata's v3 API has two hosts: `api.pinata.cloud/v3` (plain address
+//! [`PINATA_V3_PREFIX`], the legacy prefix plus `/v3`) and `uploads.pinata.cloud/v3`
+//! (plain address [`PINATA_UPLOADS_PREFIX`]). Under the api host's `/v3`, the legacy
+//! routes that already lived there stay legacy: `/v3/data/*` (aliases of `/data/*`)
+//! and `/v3/pinata/keys*` (`spec/pinata.yaml`'s v3 key routes).
 
 use axum::http::Uri;
 use axum::http::uri::PathAndQuery;
@@ -17,6 +23,13 @@ pub const W3IPFS_HOSTS: [&str; 4] = [
 
 /// The path a client puts in front of the spec paths on a plain address, per service.
 pub const PINATA_PREFIX: &str = "/pinata";
+/// The base URL path of Pinata's v3 api host on a plain address (`spec/pinata-v3.yaml`).
+pub const PINATA_V3_PREFIX: &str = "/pinata/v3";
+/// The base URL path of Pinata's v3 uploads host on a plain address
+/// (`spec/pinata-v3-uploads.yaml`).
+pub const PINATA_UPLOADS_PREFIX: &str = "/pinata-uploads/v3";
+/// The uploads host.
+pub const PINATA_UPLOADS_HOST: &str = "uploads.pinata.cloud";
 /// See [`PINATA_PREFIX`].
 pub const SUBMARINE_PREFIX: &str = "/submarine/api/v1";
 /// See [`PINATA_PREFIX`].
@@ -39,9 +52,12 @@ pub(crate) fn route(uri: &Uri, host_header: Option<&str>) -> (Option<ServiceKind
         Some((service, rest)) => (Some(service), rest),
         None => (None, path),
     };
-    let rest = match service {
-        Some(ServiceKind::Pinata) => pinata_aliases(&rest),
-        _ => rest,
+    let (service, rest) = match service {
+        Some(ServiceKind::Pinata) => match v3_path(&rest) {
+            Some(v3) => (Some(ServiceKind::PinataV3), v3),
+            None => (service, pinata_aliases(&rest)),
+        },
+        _ => (service, rest),
     };
     let new_path = match service {
         Some(service) if rest == "/" => service.prefix().to_owned(),
@@ -62,6 +78,9 @@ fn by_host(host: &str, path: &str) -> Option<(ServiceKind, String)> {
     if host == "api.pinata.cloud" {
         return Some((ServiceKind::Pinata, path.to_owned()));
     }
+    if host == PINATA_UPLOADS_HOST {
+        return Some((ServiceKind::PinataUploads, strip(path, "/v3")?));
+    }
     if host == "managed.mypinata.cloud" {
         let rest = strip(path, "/api/v1").or_else(|| strip(path, "/api/v2"))?;
         return Some((ServiceKind::Submarine, rest));
@@ -77,6 +96,7 @@ fn by_host(host: &str, path: &str) -> Option<(ServiceKind, String)> {
 
 fn by_prefix(path: &str) -> Option<(ServiceKind, String)> {
     [
+        (ServiceKind::PinataUploads, PINATA_UPLOADS_PREFIX),
         (ServiceKind::Pinata, PINATA_PREFIX),
         (ServiceKind::Submarine, SUBMARINE_PREFIX),
         (ServiceKind::W3ipfs, W3IPFS_PREFIX),
@@ -98,6 +118,14 @@ fn strip(path: &str, prefix: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The v3 path (without `/v3`) of a path on Pinata's api host, when it is one: every
+/// `/v3/...` path except the legacy routes that live under `/v3` (see the module docs).
+fn v3_path(path: &str) -> Option<String> {
+    let rest = strip(path, "/v3")?;
+    let legacy = strip(&rest, "/data").is_some() || strip(&rest, "/pinata/keys").is_some();
+    (!legacy).then_some(rest)
 }
 
 /// Pinata's `/v3/data/*` aliases of the legacy `/data/*` routes.
@@ -213,6 +241,58 @@ mod tests {
                 proptest::prop_assert!(!routed.path().contains("//"));
             }
         }
+    }
+
+    #[test]
+    fn v3_paths_route_to_the_v3_services() {
+        assert_eq!(
+            routed("/pinata/v3/files/public?limit=1", None),
+            (
+                Some(ServiceKind::PinataV3),
+                "/pinata-v3/files/public?limit=1".into()
+            )
+        );
+        assert_eq!(
+            routed("/v3/groups/private", Some("api.pinata.cloud")),
+            (
+                Some(ServiceKind::PinataV3),
+                "/pinata-v3/groups/private".into()
+            )
+        );
+        assert_eq!(
+            routed("/pinata-uploads/v3/files", Some("127.0.0.1:9")),
+            (
+                Some(ServiceKind::PinataUploads),
+                "/pinata-uploads/files".into()
+            )
+        );
+        assert_eq!(
+            routed("/v3/files/", Some("uploads.pinata.cloud")),
+            (
+                Some(ServiceKind::PinataUploads),
+                "/pinata-uploads/files".into()
+            )
+        );
+        // The legacy routes that live under /v3 stay legacy.
+        assert_eq!(
+            routed("/pinata/v3/pinata/keys/abc", None),
+            (
+                Some(ServiceKind::Pinata),
+                "/pinata/v3/pinata/keys/abc".into()
+            )
+        );
+        assert_eq!(
+            routed("/v3/data/testAuthentication", Some("api.pinata.cloud")),
+            (
+                Some(ServiceKind::Pinata),
+                "/pinata/data/testAuthentication".into()
+            )
+        );
+        // Not under /v3 on the uploads host: nothing there.
+        assert_eq!(
+            routed("/pinning/pinList", Some("uploads.pinata.cloud")),
+            (None, "/pinning/pinList".into())
+        );
     }
 
     #[test]

@@ -14,6 +14,16 @@ use super::pins::{PinRow, set_group};
 use crate::service::ok_text;
 use crate::state::AppState;
 pub(crate) use crate::state::pinata::GroupRow;
+use crate::state::pinata::Network;
+
+/// Group `id` when it is one of the legacy API's: the public network's groups (private
+/// v3 groups do not exist for it).
+fn public_group<'a>(data: &'a crate::state::Data, id: &str) -> Option<&'a GroupRow> {
+    data.pinata
+        .groups
+        .get(id)
+        .filter(|group| group.network == Network::Public)
+}
 
 fn wire_group(group: &GroupRow, user_id: &str) -> wire::Group {
     wire::Group {
@@ -57,6 +67,8 @@ pub(crate) async fn create(
         name,
         created_at: now,
         updated_at: now,
+        network: Network::Public,
+        is_public: false,
     };
     match state.write(|tx| tx.put(group.clone())) {
         Ok(()) => ok_json(&wire_group(&group, &state.meta().pinata_user_id)),
@@ -104,6 +116,7 @@ pub(crate) async fn list(
             .pinata
             .groups
             .values()
+            .filter(|g| g.network == Network::Public)
             .filter(|g| {
                 contains
                     .as_ref()
@@ -132,7 +145,7 @@ pub(crate) async fn get(
     if let Err(refused) = authorize(&state, &headers, "getGroup") {
         return refused;
     }
-    match state.read(|data| data.pinata.groups.get(&id).cloned()) {
+    match state.read(|data| public_group(data, &id).cloned()) {
         Some(group) => ok_json(&wire_group(&group, &state.meta().pinata_user_id)),
         None => no_group(&id),
     }
@@ -154,6 +167,7 @@ pub(crate) async fn update(
     };
     let now = state.clock.now();
     match state.write(|tx| {
+        public_group(tx.data(), &id)?;
         tx.update::<GroupRow>(&id, |group| {
             group.name = name.clone();
             group.updated_at = now;
@@ -175,6 +189,7 @@ pub(crate) async fn delete(
         return refused;
     }
     match state.write(|tx| {
+        public_group(tx.data(), &id)?;
         tx.delete::<GroupRow>(&id)?;
         let members = crate::state::pinata::group_members(tx.data(), &id);
         for member in members {
@@ -197,7 +212,7 @@ async fn change_cids(state: AppState, id: String, body: Bytes, add: bool) -> Res
         return Reason::InvalidRequest.error("cids must list at least one CID");
     }
     match state.write(|tx| {
-        let group = tx.data().pinata.groups.get(&id).cloned()?;
+        let group = public_group(tx.data(), &id).cloned()?;
         if !add {
             // Only this group's members leave it.
             let foreign: Vec<String> = request

@@ -49,7 +49,7 @@ pub(crate) const STATUSES: [&str; 9] = [
 const IN_QUEUE: [&str; 3] = ["prechecking", "searching", "retrieving"];
 
 /// Most jobs an account may have in the queue (still in one of [`IN_QUEUE`]).
-const MAX_QUEUED: usize = 250;
+pub(crate) const MAX_QUEUED: usize = 250;
 
 /// How long a job searches for content it cannot find before it ends as `expired`
 /// ("not found after about a day", reference §2.5).
@@ -68,6 +68,50 @@ fn host_nodes_refused(error: &RuleError) -> Response {
         other => format!("hostNodes: {other}"),
     };
     Reason::BadHostNode.error(details)
+}
+
+/// What a new pin-by-CID job asks for (legacy `pinByHash` and v3 `pin_by_cid`).
+pub(crate) struct NewJob {
+    pub(crate) cid: String,
+    pub(crate) name: Option<String>,
+    pub(crate) keyvalues: Map<String, serde_json::Value>,
+    pub(crate) host_nodes: Vec<String>,
+    pub(crate) pin_policy: Option<wire::PinPolicy>,
+    pub(crate) group_id: Option<String>,
+}
+
+/// Queues `job` as `prechecking`, unless [`MAX_QUEUED`] jobs are already in the queue
+/// (`Ok(Err(()))`).
+pub(crate) fn enqueue(
+    state: &AppState,
+    job: NewJob,
+) -> Result<Result<JobRow, ()>, crate::EmulatorError> {
+    let now = state.clock.now();
+    state.write(|tx| {
+        let queued = tx
+            .data()
+            .pinata
+            .jobs
+            .values()
+            .filter(|job| IN_QUEUE.contains(&job.status.as_str()))
+            .count();
+        if queued >= MAX_QUEUED {
+            return Err(());
+        }
+        let row = JobRow {
+            id: crate::secrets::uuid(),
+            cid: job.cid,
+            date_queued: now,
+            status: "prechecking".into(),
+            name: job.name,
+            keyvalues: job.keyvalues,
+            host_nodes: job.host_nodes,
+            pin_policy: job.pin_policy,
+            group_id: job.group_id,
+        };
+        tx.put(row.clone());
+        Ok(row)
+    })
 }
 
 /// `POST /pinning/pinByHash`.
@@ -104,32 +148,15 @@ pub(crate) async fn pin_by_hash(
         },
         None => (None, Map::new()),
     };
-    let now = state.clock.now();
-    let result = state.write(|tx| {
-        let queued = tx
-            .data()
-            .pinata
-            .jobs
-            .values()
-            .filter(|job| IN_QUEUE.contains(&job.status.as_str()))
-            .count();
-        if queued >= MAX_QUEUED {
-            return Err(());
-        }
-        let job = JobRow {
-            id: crate::secrets::uuid(),
-            cid: cid.clone(),
-            date_queued: now,
-            status: "prechecking".into(),
-            name: name.clone(),
-            keyvalues,
-            host_nodes: options.host_nodes.clone(),
-            pin_policy: options.custom_pin_policy.clone(),
-            group_id: options.group_id.clone(),
-        };
-        tx.put(job.clone());
-        Ok(job)
-    });
+    let job = NewJob {
+        cid,
+        name,
+        keyvalues,
+        host_nodes: options.host_nodes.clone(),
+        pin_policy: options.custom_pin_policy.clone(),
+        group_id: options.group_id.clone(),
+    };
+    let result = enqueue(&state, job);
     match result {
         Ok(Ok(job)) => ok_json(&wire::PinByHashResponse {
             id: job.id.parse().expect("job ids are UUIDs"),
@@ -152,7 +179,7 @@ fn complete(tx: &mut Tx<'_>, job: &JobRow, now: DateTime<Utc>) {
     }
     let object = content::published(tx.data(), &job.cid).cloned();
     tx.put(PinRow {
-        id: crate::secrets::uuid(),
+        id: crate::secrets::uuid_v7(now),
         cid: job.cid.clone(),
         size: object.as_ref().map_or(0, |o| o.pin_size),
         date_pinned: now,
@@ -163,6 +190,8 @@ fn complete(tx: &mut Tx<'_>, job: &JobRow, now: DateTime<Utc>) {
         number_of_files: object.as_ref().map_or(1, |o| o.file_count()),
         group_id: job.group_id.clone(),
         pin_policy: job.pin_policy.clone(),
+        expires_at: None,
+        vectorized: false,
     });
     content::add_public_pin(tx, &job.cid);
 }

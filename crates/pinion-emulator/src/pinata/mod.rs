@@ -18,9 +18,11 @@ use axum::{Json, Router};
 use pinion_api::pinata::types as wire;
 use pinion_scopes::pinata::PinataPermissions;
 
-pub(crate) use auth::{Caller, PinataKey, authenticate, authorize, constant_time_eq, create_key};
+pub(crate) use auth::{
+    Caller, KeyClaims, PinataKey, authenticate, authorize, constant_time_eq, create_key,
+};
 pub(crate) use common::parse_time;
-pub(crate) use jobs::JobRow;
+pub(crate) use jobs::{JobRow, MAX_QUEUED, NewJob, STATUSES, advance_all, enqueue};
 pub(crate) use reasons::Reason;
 
 use crate::guard;
@@ -37,6 +39,7 @@ pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> 
     load_table::<PinRow>(store, data)?;
     load_table::<jobs::JobRow>(store, data)?;
     load_table::<groups::GroupRow>(store, data)?;
+    load_table::<crate::state::pinata::PrivateFileRow>(store, data)?;
     load_table::<UserPolicy>(store, data)?;
     Ok(())
 }

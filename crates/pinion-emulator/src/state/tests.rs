@@ -23,6 +23,8 @@ fn pin(n: u128, cid: &str) -> PinRow {
         number_of_files: 1,
         group_id: None,
         pin_policy: None,
+        expires_at: None,
+        vectorized: false,
     }
 }
 

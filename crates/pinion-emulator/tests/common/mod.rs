@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pinata;
+pub mod v3;
 
 use pinion_emulator::{AdminCredentials, Emulator, RunningEmulator};
 use reqwest::{Method, RequestBuilder};

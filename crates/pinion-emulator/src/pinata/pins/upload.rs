@@ -91,7 +91,7 @@ pub(super) fn record_pin(
                 return pin_response(&existing, Some(true));
             }
             let row = PinRow {
-                id: crate::secrets::uuid(),
+                id: crate::secrets::uuid_v7(now),
                 cid: root.cid.clone(),
                 size: root.pin_size,
                 date_pinned: now,
@@ -102,6 +102,8 @@ pub(super) fn record_pin(
                 number_of_files: root.file_count(),
                 group_id: request.group_id.clone(),
                 pin_policy: request.policy.clone(),
+                expires_at: None,
+                vectorized: false,
             };
             let answer = pin_response(&row, None);
             tx.put(row);

@@ -70,6 +70,16 @@ pub(crate) struct KeyValueFilter {
     op: Op,
 }
 
+impl KeyValueFilter {
+    /// `key` equal to `value`: v3's key-value filters, whose only operator is equality.
+    pub(crate) fn equals(key: String, value: Value) -> Self {
+        KeyValueFilter {
+            key,
+            op: Op::Compare(value, Comparison::Eq),
+        }
+    }
+}
+
 #[derive(Debug)]
 enum Op {
     Compare(Value, Comparison),

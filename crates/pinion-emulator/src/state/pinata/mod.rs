@@ -4,6 +4,7 @@
 mod keyvalue;
 mod pin_filter;
 mod pin_index;
+mod private;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -17,8 +18,9 @@ use serde_json::{Map, Value};
 
 pub(crate) use keyvalue::{KeyValueFilter, parse_keyvalue_filters, parse_time};
 pub(crate) use pin_filter::{PinFilter, PinStatus};
-pub(crate) use pin_index::PinIndex;
-pub(crate) use tables::{GroupRow, JobRow, PinataKey};
+pub(crate) use pin_index::{PinIndex, PinKey};
+pub(crate) use private::PrivateFileRow;
+pub(crate) use tables::{GroupRow, JobRow, Network, PinataKey};
 
 use super::table::{RowIndex, Table};
 use super::{Data, Tx};
@@ -39,6 +41,10 @@ pub(crate) struct PinataData {
     pub(crate) groups: BTreeMap<String, GroupRow>,
     /// The account's pin policy (one row, when set).
     pub(crate) user_policy: BTreeMap<String, UserPolicy>,
+    /// v3 private files by id (deleted ones stay, with `date_unpinned`, like pins).
+    pub(crate) private_files: BTreeMap<String, PrivateFileRow>,
+    /// What `private_files` is looked up by: the same index as the pins'.
+    pub(crate) private_index: PinIndex,
 }
 
 /// One pin record (`pinList` row). Unpinning keeps it with `date_unpinned`.
@@ -55,6 +61,13 @@ pub(crate) struct PinRow {
     pub(crate) number_of_files: u64,
     pub(crate) group_id: Option<String>,
     pub(crate) pin_policy: Option<wire::PinPolicy>,
+    /// v3 `expires_at` (Unix seconds): when the file is due to be deleted. Rows stored
+    /// before v3 have none.
+    #[serde(default)]
+    pub(crate) expires_at: Option<i64>,
+    /// Whether v3 `vectorize` ran on the file.
+    #[serde(default)]
+    pub(crate) vectorized: bool,
 }
 
 impl Record for PinRow {

@@ -19,6 +19,7 @@ use super::keyvalue::KeyValueFilter;
 use super::pin_index::{PinKey, PinSet};
 
 /// Where a page's candidates come from: an index set, or a CID's few pins.
+#[derive(Clone, Copy)]
 enum Candidates<'a> {
     Set(&'a PinSet),
     Few(&'a [PinKey]),
@@ -37,15 +38,28 @@ impl<'a> Candidates<'a> {
         &self,
         range: (Bound<PinKey>, Bound<PinKey>),
     ) -> Box<dyn Iterator<Item = &'a PinKey> + 'a> {
-        match *self {
-            Candidates::Set(set) => Box::new(set.range(range).rev()),
-            Candidates::Few(pins) => {
+        self.in_order(range, false)
+    }
+
+    /// The candidates within `range`, oldest first when `ascending`.
+    fn in_order(
+        &self,
+        range: (Bound<PinKey>, Bound<PinKey>),
+        ascending: bool,
+    ) -> Box<dyn Iterator<Item = &'a PinKey> + 'a> {
+        match (*self, ascending) {
+            (Candidates::Set(set), false) => Box::new(set.range(range).rev()),
+            (Candidates::Set(set), true) => Box::new(set.range(range)),
+            (Candidates::Few(pins), false) => {
                 Box::new(pins.iter().rev().filter(move |pin| range.contains(*pin)))
+            }
+            (Candidates::Few(pins), true) => {
+                Box::new(pins.iter().filter(move |pin| range.contains(*pin)))
             }
         }
     }
 }
-use super::{PinRow, PinataData};
+use super::{PinIndex, PinRow, PinataData};
 
 /// `pinList`'s `status`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +86,16 @@ pub(crate) struct PinFilter {
     /// Case-insensitive substring of the name.
     pub(crate) name: Option<String>,
     pub(crate) keyvalues: Vec<KeyValueFilter>,
+    /// Exact MIME type (v3 `mimeType`).
+    pub(crate) mime_type: Option<String>,
+    /// Only rows outside any group (v3 `group=null`).
+    pub(crate) no_group: bool,
+}
+
+/// A v3 page: rows in the asked order and whether more match after them.
+pub(crate) struct FilePage<'a> {
+    pub(crate) rows: Vec<&'a PinRow>,
+    pub(crate) more: bool,
 }
 
 /// A page of pins, newest first, and the number of matches when asked for.
@@ -119,6 +143,11 @@ impl PinFilter {
                 .keyvalues
                 .iter()
                 .all(|filter| filter.matches(&row.keyvalues))
+            && self
+                .mime_type
+                .as_ref()
+                .is_none_or(|mime| row.mime_type.as_ref() == Some(mime))
+            && (!self.no_group || row.group_id.is_none())
     }
 
     /// How many filters other than the `pinStart`/`pinEnd` range there are.
@@ -133,12 +162,13 @@ impl PinFilter {
             + usize::from(self.size_max.is_some())
             + usize::from(self.name.is_some())
             + self.keyvalues.len()
+            + usize::from(self.mime_type.is_some())
+            + usize::from(self.no_group)
     }
 
     /// The smallest index set holding every match, and whether it holds nothing else
     /// (before the date range).
-    fn candidates<'a>(&self, pins: &'a PinataData) -> (Candidates<'a>, bool) {
-        let index = &pins.pin_index;
+    fn candidates<'a>(&self, index: &'a PinIndex) -> (Candidates<'a>, bool) {
         let set = |set: Option<&'a PinSet>| Candidates::Set(set.unwrap_or(&NO_PINS));
         let mut sources: Vec<Candidates<'a>> = Vec::new();
         if let Some(cid) = &self.cid {
@@ -203,7 +233,7 @@ impl PinFilter {
                 count: count.then_some(0),
             };
         };
-        let (source, exact) = self.candidates(pins);
+        let (source, exact) = self.candidates(&pins.pin_index);
         let counted_by_index = exact && self.pin_start.is_none() && self.pin_end.is_none();
         let walk_all = count && !counted_by_index;
         let candidates = source
@@ -229,5 +259,40 @@ impl PinFilter {
             matches
         });
         PinPage { rows, count }
+    }
+}
+
+impl PinFilter {
+    /// A v3 keyset page of the rows `index` indexes (looked up with `row`): the matches
+    /// strictly after `after` in the asked order (oldest first when `ascending`), at
+    /// most `limit` of them, and whether more follow.
+    pub(crate) fn keyset_page<'a>(
+        &self,
+        index: &'a PinIndex,
+        row: impl Fn(&str) -> Option<&'a PinRow>,
+        after: Option<PinKey>,
+        ascending: bool,
+        limit: usize,
+    ) -> FilePage<'a> {
+        let range = match (after, ascending) {
+            (None, _) => (Bound::Unbounded, Bound::Unbounded),
+            (Some(key), true) => (Bound::Excluded(key), Bound::Unbounded),
+            (Some(key), false) => (Bound::Unbounded, Bound::Excluded(key)),
+        };
+        let (source, _) = self.candidates(index);
+        let mut rows = Vec::new();
+        let mut more = false;
+        for found in source
+            .in_order(range, ascending)
+            .filter_map(|(_, id)| row(id))
+            .filter(|found| self.matches(found))
+        {
+            if rows.len() == limit {
+                more = true;
+                break;
+            }
+            rows.push(found);
+        }
+        FilePage { rows, more }
     }
 }

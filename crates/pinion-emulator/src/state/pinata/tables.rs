@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use pinion_api::pinata::types as wire;
+pub(crate) use pinion_api::pinata_v3::types::Network;
 use pinion_scopes::pinata::PinataPermissions;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -44,13 +45,24 @@ impl Table for PinataKey {
     }
 }
 
-/// A group.
+/// A group: one set for the legacy `/groups` (the public network's groups) and v3's
+/// `/groups/{network}`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct GroupRow {
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
+    /// The v3 network the group lives in; groups stored before v3 are public.
+    #[serde(default = "public_network")]
+    pub(crate) network: Network,
+    /// v3's `is_public` flag: stored and filtered on, no effect on access.
+    #[serde(default)]
+    pub(crate) is_public: bool,
+}
+
+fn public_network() -> Network {
+    Network::Public
 }
 
 impl Record for GroupRow {

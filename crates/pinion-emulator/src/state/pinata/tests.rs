@@ -80,6 +80,8 @@ fn row() -> impl Strategy<Value = PinRow> {
                 number_of_files: 1,
                 group_id: group.map(str::to_owned),
                 pin_policy: copies.map(policy),
+                expires_at: None,
+                vectorized: false,
             },
         )
 }
@@ -155,6 +157,7 @@ fn filter() -> impl Strategy<Value = PinFilter> {
                     size_max: None,
                     name: name.map(str::to_owned),
                     keyvalues: parse_keyvalue_filters(&json, &[]).expect("valid conditions"),
+                    ..PinFilter::default()
                 }
             },
         )

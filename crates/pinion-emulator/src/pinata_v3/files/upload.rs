@@ -1,0 +1,240 @@
+//! `POST /files` on the uploads host, multipart (reference §3.1): one `file` part plus
+//! `network`, `name`, `group_id` (or the docs' `group`), `keyvalues` (a JSON string of
+//! the bare map, or of `{"keyvalues":{…}}`), `cid_version` (`v0`/`v1`, default v1:
+//! raw leaves, as `pinion cid --cid-version 1`), `expires_at` (Unix seconds in the
+//! future), `car` and `streamable`.
+
+use axum::extract::multipart::Field;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::response::Response;
+use futures::TryStreamExt;
+use pinion_api::pinata_v3_uploads::types::UploadResponse;
+use pinion_cid::CidVersion;
+use pinion_rules::metadata::{MAX_KEYVALUES, check_keyvalue_count};
+use pinion_rules::upload::DEFAULT_MIME;
+use serde_json::{Map, Value};
+
+use super::{NewFile, record_file};
+use crate::blobs::IngestedFile;
+use crate::content::{self, AssembleError};
+use crate::pinata_v3::{Network, V3Reason, error::internal, ok_json};
+use crate::state::AppState;
+
+/// The file part, as received.
+struct FilePart {
+    name: String,
+    content_type: Option<String>,
+    file: IngestedFile,
+}
+
+/// The form's other fields, as received.
+#[derive(Default)]
+struct Fields {
+    network: Option<String>,
+    name: Option<String>,
+    group_id: Option<String>,
+    keyvalues: Option<String>,
+    cid_version: Option<String>,
+    expires_at: Option<String>,
+    car: Option<String>,
+}
+
+/// `POST /files` with a multipart body.
+pub(crate) async fn upload(state: AppState, request: Request) -> Response {
+    let mut multipart = match Multipart::from_request(request, &state).await {
+        Ok(multipart) => multipart,
+        Err(rejection) => {
+            return V3Reason::InvalidRequest.error(format!(
+                "the body must be multipart/form-data with one `file` part: {}",
+                rejection.body_text()
+            ));
+        }
+    };
+    let mut files: Vec<FilePart> = Vec::new();
+    let mut fields = Fields::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => {
+                return V3Reason::InvalidRequest
+                    .error(format!("malformed multipart body: {error}"));
+            }
+        };
+        let slot = match field.name().unwrap_or_default() {
+            "file" => {
+                let name = field.file_name().unwrap_or("file").to_owned();
+                let content_type = field.content_type().map(str::to_owned);
+                match state.blobs.ingest(field.map_err(|e| e.to_string())).await {
+                    Ok(file) => files.push(FilePart {
+                        name,
+                        content_type,
+                        file,
+                    }),
+                    Err(error) => return V3Reason::InvalidRequest.error(error.to_string()),
+                }
+                continue;
+            }
+            "network" => &mut fields.network,
+            "name" => &mut fields.name,
+            "group_id" | "group" => &mut fields.group_id,
+            "keyvalues" => &mut fields.keyvalues,
+            "cid_version" => &mut fields.cid_version,
+            "expires_at" => &mut fields.expires_at,
+            "car" => &mut fields.car,
+            // `streamable` and unknown fields are accepted and ignored.
+            _ => continue,
+        };
+        match text(field).await {
+            Ok(value) => *slot = Some(value),
+            Err(refused) => return refused,
+        }
+    }
+    let file = match files.len() {
+        0 => {
+            return V3Reason::InvalidRequest
+                .error("no file was provided: send the content in a multipart part named `file`");
+        }
+        1 => files.remove(0),
+        n => {
+            return V3Reason::InvalidRequest.error(format!(
+                "the v3 upload takes exactly one `file` part, not {n}: upload a folder with \
+                 the legacy pinFileToIPFS or a signed upload URL"
+            ));
+        }
+    };
+    let now = state.clock.unix_seconds();
+    let (new, version) = match new_file(fields, &file, now) {
+        Ok(parsed) => parsed,
+        Err(refused) => return refused,
+    };
+    let assembled = match content::assemble(
+        vec![(file.name.clone(), file.file)],
+        version,
+        false,
+        &state.blobs,
+    ) {
+        Ok(assembled) => assembled,
+        Err(AssembleError::Io(why)) => return internal(crate::EmulatorError::Store(why)),
+        Err(other) => return V3Reason::InvalidRequest.error(other.to_string()),
+    };
+    match record_file(&state, assembled, new) {
+        Ok(data) => ok_json(&UploadResponse { data }),
+        Err(refused) => refused,
+    }
+}
+
+async fn text(field: Field<'_>) -> Result<String, Response> {
+    field
+        .text()
+        .await
+        .map_err(|error| V3Reason::InvalidRequest.error(format!("unreadable form field: {error}")))
+}
+
+/// The new file the form asks for, and the CID version to add it with.
+fn new_file(fields: Fields, file: &FilePart, now: i64) -> Result<(NewFile, CidVersion), Response> {
+    let bad = |message: String| V3Reason::InvalidRequest.error(message);
+    if fields.car.as_deref().is_some_and(|car| car == "true") {
+        return Err(bad(
+            "car uploads are not supported by the pinion emulator: upload the file itself \
+             (see spec/pinata-v3-uploads.sources.md)"
+                .into(),
+        ));
+    }
+    // The spec marks `network` required yet says it defaults to private; the emulator
+    // defaults to private (UNCERTAIN, reference §3.1).
+    let network = match fields.network.as_deref() {
+        None | Some("") => Network::Private,
+        Some(text) => text
+            .parse()
+            .map_err(|_| bad(format!("network must be public or private, not {text:?}")))?,
+    };
+    let version = match fields.cid_version.as_deref() {
+        None | Some("") | Some("v1") | Some("1") => CidVersion::V1,
+        Some("v0") | Some("0") => CidVersion::V0,
+        Some(other) => return Err(bad(format!("cid_version must be v0 or v1, not {other:?}"))),
+    };
+    let expires_at = match fields.expires_at.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(expiry(text, now).map_err(bad)?),
+    };
+    let keyvalues = match fields.keyvalues.as_deref() {
+        None | Some("") => Map::new(),
+        Some(text) => keyvalues(text).map_err(bad)?,
+    };
+    let mime_type = file
+        .content_type
+        .clone()
+        .filter(|mime| !mime.is_empty() && mime != DEFAULT_MIME)
+        .or_else(|| content::mime_for(&file.name).map(str::to_owned))
+        .unwrap_or_else(|| DEFAULT_MIME.to_owned());
+    let name = fields
+        .name
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| file.name.clone());
+    let new = NewFile {
+        id: None,
+        network,
+        name: Some(name),
+        group_id: fields.group_id.filter(|group| !group.is_empty()),
+        keyvalues,
+        mime_type: Some(mime_type),
+        expires_at,
+    };
+    Ok((new, version))
+}
+
+/// An `expires_at`: Unix seconds after `now`.
+pub(crate) fn expiry(text: &str, now: i64) -> Result<i64, String> {
+    let at: i64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("expires_at must be Unix seconds, not {text:?}"))?;
+    if at <= now {
+        return Err(format!(
+            "expires_at must be in the future (now is {now}), not {at}"
+        ));
+    }
+    Ok(at)
+}
+
+/// The form's `keyvalues`: a JSON object of strings, bare (the SDK) or wrapped in
+/// `{"keyvalues": …}` (the docs), at most [`MAX_KEYVALUES`] pairs.
+fn keyvalues(text: &str) -> Result<Map<String, Value>, String> {
+    let parsed: Map<String, Value> = serde_json::from_str(text)
+        .map_err(|error| format!("keyvalues must be a JSON object of strings: {error}"))?;
+    let map = match parsed.get("keyvalues") {
+        Some(Value::Object(inner)) if parsed.len() == 1 => inner.clone(),
+        _ => parsed,
+    };
+    if check_keyvalue_count(map.len()).is_err() {
+        return Err(format!(
+            "a file may have at most {MAX_KEYVALUES} keyvalues, {} were given",
+            map.len()
+        ));
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyvalues_are_bare_or_wrapped() {
+        let bare = keyvalues(r#"{"env":"prod"}"#).unwrap();
+        let wrapped = keyvalues(r#"{"keyvalues":{"env":"prod"}}"#).unwrap();
+        assert_eq!(bare, wrapped);
+        assert_eq!(bare["env"], "prod");
+        let eleven: Map<String, Value> = (0..11).map(|n| (n.to_string(), "v".into())).collect();
+        assert!(keyvalues(&Value::Object(eleven).to_string()).is_err());
+        assert!(keyvalues("[1]").is_err());
+    }
+
+    #[test]
+    fn expiry_must_be_in_the_future() {
+        assert_eq!(expiry("200", 100), Ok(200));
+        assert!(expiry("100", 100).is_err());
+        assert!(expiry("soon", 100).is_err());
+    }
+}
