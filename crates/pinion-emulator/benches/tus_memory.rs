@@ -38,9 +38,7 @@ async fn main() {
         .args(["--state-dir", dir.path().join("state").to_str().unwrap()])
         .arg("--quiet-credentials");
     let emulator = EmulatorProcess::start(command, &creds_path);
-    let uploads = emulator
-        .credential("pinata", "base_url")
-        .replace("/pinata", "/pinata-uploads/v3");
+    let uploads = emulator.credential("pinata", "uploads_url");
     let jwt = emulator.credential("pinata", "jwt");
     let before = peak_rss_kib(emulator.pid()).expect("the emulator's VmHWM");
 

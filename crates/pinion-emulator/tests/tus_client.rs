@@ -72,9 +72,7 @@ impl Emulator {
 }
 
 fn uploads_base(process: &EmulatorProcess) -> String {
-    process
-        .credential("pinata", "base_url")
-        .replace("/pinata", "/pinata-uploads/v3")
+    process.credential("pinata", "uploads_url")
 }
 
 fn expected_cid(file: &Path) -> String {

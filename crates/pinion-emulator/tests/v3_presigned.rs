@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
 
 fn uploads(emulator: &RunningEmulator) -> String {
-    format!("{}/pinata-uploads/v3", emulator.origin())
+    emulator.credentials().pinata.uploads_url.clone()
 }
 
 fn now() -> i64 {
@@ -320,8 +320,8 @@ async fn tus_through_a_signed_url_needs_no_key() {
     );
     let listed = http()
         .get(format!(
-            "{}/pinata/v3/files/public?cid={cid}",
-            emulator.origin()
+            "{}/files/public?cid={cid}",
+            emulator.credentials().pinata.v3_base_url
         ))
         .bearer_auth(&emulator.credentials().pinata.jwt)
         .send()
@@ -365,7 +365,7 @@ async fn signing_needs_a_key_and_a_valid_body() {
 #[tokio::test]
 async fn one_base_signs_upload_urls_under_that_base() {
     let emulator = Emulator::builder().start().await.unwrap();
-    let base = format!("{}/pinata/v3", emulator.origin());
+    let base = emulator.credentials().pinata.v3_base_url.clone();
     let url = sign(&emulator, &base, json!({"date": now(), "expires": 600})).await;
     assert!(url.starts_with(&format!("{base}/files/")), "{url}");
     json(
@@ -429,8 +429,8 @@ async fn tus_through_a_signed_url_checks_the_detected_type_at_the_end() {
     let cid = answer.headers()["upload-cid"].to_str().unwrap().to_owned();
     let listed = http()
         .get(format!(
-            "{}/pinata/v3/files/public?cid={cid}",
-            emulator.origin()
+            "{}/files/public?cid={cid}",
+            emulator.credentials().pinata.v3_base_url
         ))
         .bearer_auth(&emulator.credentials().pinata.jwt)
         .send()

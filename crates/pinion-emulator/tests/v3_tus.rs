@@ -28,10 +28,8 @@ struct Tus {
 
 impl Tus {
     fn uploads(emulator: &RunningEmulator) -> Self {
-        Tus::at(
-            format!("{}/pinata-uploads/v3", emulator.origin()),
-            Some(emulator.credentials().pinata.jwt.clone()),
-        )
+        let pinata = &emulator.credentials().pinata;
+        Tus::at(pinata.uploads_url.clone(), Some(pinata.jwt.clone()))
     }
 
     fn at(base: String, jwt: Option<String>) -> Self {
@@ -156,8 +154,8 @@ fn location_parts(location: &str) -> (String, String) {
 async fn files_with_cid(emulator: &RunningEmulator, network: &str, cid: &str) -> Vec<Value> {
     let answer = http()
         .get(format!(
-            "{}/pinata/v3/files/{network}?cid={cid}",
-            emulator.origin()
+            "{}/files/{network}?cid={cid}",
+            emulator.credentials().pinata.v3_base_url
         ))
         .bearer_auth(&emulator.credentials().pinata.jwt)
         .send()
@@ -173,7 +171,7 @@ async fn options_advertises_tus_without_credentials() {
     let answer = http()
         .request(
             Method::OPTIONS,
-            format!("{}/pinata-uploads/v3/files", emulator.origin()),
+            format!("{}/files", emulator.credentials().pinata.uploads_url),
         )
         .send()
         .await
@@ -191,10 +189,8 @@ async fn location_is_absolute_under_the_base_the_client_used() {
     let emulator = Emulator::builder().start().await.unwrap();
     let jwt = emulator.credentials().pinata.jwt.clone();
     let origin = emulator.origin();
-    for base in [
-        format!("{origin}/pinata-uploads/v3"),
-        format!("{origin}/pinata/v3"),
-    ] {
+    let pinata = &emulator.credentials().pinata;
+    for base in [pinata.uploads_url.clone(), pinata.v3_base_url.clone()] {
         let tus = Tus::at(base.clone(), Some(jwt.clone()));
         let location = tus.create(5, &[("filename", "a.txt")]).await;
         assert!(
@@ -509,9 +505,7 @@ async fn an_upload_survives_a_restart_of_the_binary() {
     let data = common::pattern(1_500_000, 9);
 
     let first = start();
-    let base = first
-        .credential("pinata", "base_url")
-        .replace("/pinata", "/pinata-uploads/v3");
+    let base = first.credential("pinata", "uploads_url");
     let jwt = first.credential("pinata", "jwt");
     let tus = Tus::at(base.clone(), Some(jwt.clone()));
     let location = tus
@@ -525,9 +519,7 @@ async fn an_upload_survives_a_restart_of_the_binary() {
     drop(first); // SIGTERM
 
     let second = start();
-    let base_after = second
-        .credential("pinata", "base_url")
-        .replace("/pinata", "/pinata-uploads/v3");
+    let base_after = second.credential("pinata", "uploads_url");
     // A new port: the upload is found by its path on the new base.
     let location = location.replace(&base, &base_after);
     let tus = Tus::at(base_after, Some(jwt));
