@@ -527,3 +527,21 @@ async fn an_upload_survives_a_restart_of_the_binary() {
     let cid = tus.send_from(&location, &data, 600_000, 500_000).await;
     assert_eq!(cid, cid_v1(&data));
 }
+
+#[tokio::test]
+async fn a_private_upload_becomes_a_private_file() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let tus = Tus::uploads(&emulator);
+    let data = b"for my eyes only".to_vec();
+    let location = tus
+        .create(
+            data.len() as u64,
+            &[("filename", "secret.txt"), ("network", "private")],
+        )
+        .await;
+    let cid = tus.send_from(&location, &data, 0, 8).await;
+    let private = files_with_cid(&emulator, "private", &cid).await;
+    assert_eq!(private.len(), 1);
+    assert_eq!(private[0]["mime_type"], "text/plain");
+    assert!(files_with_cid(&emulator, "public", &cid).await.is_empty());
+}

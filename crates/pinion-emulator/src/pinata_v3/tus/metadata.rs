@@ -248,4 +248,21 @@ mod tests {
         assert!(parse(Some(&v1), Some("v0")).is_err());
         assert!(parse(None, Some("v9")).is_err());
     }
+
+    proptest::proptest! {
+        /// Hostile headers and queries are refused or read, never a panic.
+        #[test]
+        fn any_header_parses_or_is_refused(header in "\\PC{0,200}", query in "\\PC{0,8}") {
+            let _ = parse(Some(&header), Some(&query));
+        }
+
+        /// Whatever the values, well-formed pairs read back as sent.
+        #[test]
+        fn encoded_values_round_trip(name in "\\PC{0,40}", kind in "[a-z]{1,10}/[a-z]{1,10}") {
+            let header = format!("filename {},filetype {}", b64(&name), b64(&kind));
+            let parsed = parse(Some(&header), None).unwrap();
+            proptest::prop_assert_eq!(parsed.filename, Some(name).filter(|n| !n.is_empty()));
+            proptest::prop_assert_eq!(parsed.filetype, Some(kind));
+        }
+    }
 }
