@@ -23,8 +23,10 @@ mod gateways;
 mod groups;
 mod keys;
 mod pin_by_cid;
+pub(crate) mod presigned;
 mod signatures;
 mod swaps;
+pub(crate) mod tus;
 
 use axum::Json;
 use axum::Router;
@@ -125,12 +127,18 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
     json.merge(streaming)
         .merge(download_links::routes())
         .merge(gateways::routes())
+        .merge(tus::routes())
+        .merge(presigned::routes())
         .route_layer(from_fn_with_state((state.clone(), host), auth::guard))
 }
 
 /// `POST /files`: a multipart upload, or (`Upload-Length` and no multipart body) the
 /// creation of a TUS upload.
-async fn files_post(State(state): State<AppState>, request: Request) -> Response {
+async fn files_post(
+    State(state): State<AppState>,
+    Extension(host): Extension<V3Host>,
+    request: Request,
+) -> Response {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -144,8 +152,12 @@ async fn files_post(State(state): State<AppState>, request: Request) -> Response
         return files::upload(state, request).await;
     }
     if request.headers().contains_key("upload-length") {
-        // TUS creation: the TUS module's handler goes here.
-        return not_served(&request);
+        let (parts, _) = request.into_parts();
+        let Some(caller) = parts.extensions.get::<V3Caller>() else {
+            return V3Reason::NoAuthorization.error("no Authorization header found");
+        };
+        let creator = tus::Creator::Key(caller);
+        return tus::create(&state, host, &parts.headers, parts.uri.query(), creator).await;
     }
     V3Reason::InvalidRequest.error(
         "POST /files takes a multipart/form-data body with a `file` part, or a TUS \
@@ -166,20 +178,15 @@ pub(crate) fn is_download_link_request(host: V3Host, body: &[u8]) -> bool {
 async fn files_sign(
     State(state): State<AppState>,
     Extension(host): Extension<V3Host>,
-    _headers: HeaderMap,
+    caller: Option<Extension<V3Caller>>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     if is_download_link_request(host, &body) {
         return download_links::create_link(&state, &body);
     }
-    // The presigned module's handler takes this arm.
-    V3Reason::RouteNotFound.error("Cannot POST /files/sign (signed upload URLs)")
-}
-
-fn not_served(request: &Request) -> Response {
-    V3Reason::RouteNotFound.error(format!(
-        "Cannot {} {}",
-        request.method(),
-        request.uri().path()
-    ))
+    let Some(Extension(caller)) = caller else {
+        return V3Reason::NoAuthorization.error("no Authorization header found");
+    };
+    presigned::sign(&state, host, &caller, &headers, &body)
 }
