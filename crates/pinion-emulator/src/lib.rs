@@ -51,6 +51,7 @@ mod state;
 mod store;
 mod submarine;
 mod temp_dirs;
+mod unread_body;
 mod w3ipfs;
 pub mod wire;
 
