@@ -121,6 +121,11 @@ impl BlobStore {
         })
     }
 
+    /// The temporary directory the blobs are in, when they are temporary.
+    pub(crate) fn temporary_dir(&self) -> Option<&Path> {
+        self.temporary.as_ref().map(TempDir::path)
+    }
+
     /// Removes the blobs now when they are temporary (the emulator is stopping).
     pub(crate) fn discard_temporary(&self) {
         if let Some(temp) = &self.temporary {

@@ -86,6 +86,20 @@ pub struct W3ipfsAccess {
     pub jwt: String,
 }
 
+/// How to reach an emulator started with its TLS front (`--tls`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsAccess {
+    /// The local CA's certificate (PEM) to trust: `curl --cacert`, `SSL_CERT_FILE`,
+    /// `REQUESTS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`.
+    pub ca_pem: std::path::PathBuf,
+    /// The direct TLS port, for example `https://127.0.0.1:8443`; its certificate names
+    /// `localhost`, `127.0.0.1` and `::1`.
+    pub https_origin: String,
+    /// The proxy to set as `HTTPS_PROXY` (the plain port, which answers `CONNECT` for
+    /// the emulated hosts), for example `http://127.0.0.1:8080`.
+    pub proxy_url: String,
+}
+
 /// Base URLs and admin credentials of every service of a running emulator: what
 /// `--credentials-out` writes as JSON.
 ///
@@ -98,6 +112,9 @@ pub struct AdminCredentials {
     pub submarine: SubmarineAccess,
     /// W3IPFS.
     pub w3ipfs: W3ipfsAccess,
+    /// The TLS front, when started with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsAccess>,
 }
 
 impl AdminCredentials {
@@ -146,6 +163,7 @@ impl AdminCredentials {
                 secret_key: secrets.w3ipfs.secret_key.clone(),
                 jwt: secrets.w3ipfs.jwt.clone(),
             },
+            tls: None,
         }
     }
 }
@@ -175,4 +193,4 @@ redacted_debug!(
 );
 redacted_debug!(SubmarineAccess, [base_url, gateway_url], [api_key]);
 redacted_debug!(W3ipfsAccess, [base_url, api_key], [secret_key, jwt]);
-redacted_debug!(AdminCredentials, [pinata, submarine, w3ipfs], []);
+redacted_debug!(AdminCredentials, [pinata, submarine, w3ipfs, tls], []);

@@ -14,7 +14,9 @@
 //! Requests whose `Host` is a real service host (`api.pinata.cloud`,
 //! `managed.mypinata.cloud`, the W3IPFS hosts, `<name>.mypinata.cloud`) are routed by
 //! host instead, so clients configured for the real services work through a proxy or
-//! a hosts-file entry. Admin credentials for every service are provisioned on first
+//! a hosts-file entry. With [`EmulatorBuilder::tls`] (`--tls`) it also answers
+//! `CONNECT` for those hosts with TLS terminated by a local CA, and opens a direct TLS
+//! port ([`TlsAccess`]). Admin credentials for every service are provisioned on first
 //! start ([`RunningEmulator::credentials`]).
 //!
 //! ```no_run
@@ -51,6 +53,7 @@ mod state;
 mod store;
 mod submarine;
 mod temp_dirs;
+mod tls;
 mod unread_body;
 mod w3ipfs;
 pub mod wire;
@@ -71,8 +74,8 @@ use tokio::task::JoinHandle;
 use tower::Layer;
 
 pub use credentials::{
-    AdminCredentials, AdminSecrets, PinataAccess, PinataAdmin, SubmarineAccess, W3ipfsAccess,
-    W3ipfsAdmin,
+    AdminCredentials, AdminSecrets, PinataAccess, PinataAdmin, SubmarineAccess, TlsAccess,
+    W3ipfsAccess, W3ipfsAdmin,
 };
 pub use faults::Faults;
 pub use signals::stop_requested;
@@ -114,6 +117,9 @@ pub enum EmulatorError {
     /// A file could not be read or written.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The TLS front could not start (its CA unreadable, unsafe or not writable).
+    #[error("TLS front: {0}")]
+    Tls(String),
 }
 
 /// Entry point: `Emulator::builder()...start()`.
@@ -130,6 +136,7 @@ impl Emulator {
             temp_dir: None,
             rate_limit: None,
             faults: Faults::default(),
+            tls_port: None,
         }
     }
 }
@@ -142,6 +149,8 @@ pub struct EmulatorBuilder {
     temp_dir: Option<PathBuf>,
     rate_limit: Option<u32>,
     faults: Faults,
+    /// The direct TLS port when the TLS front is on (0: a free one).
+    tls_port: Option<u16>,
 }
 
 impl EmulatorBuilder {
@@ -179,6 +188,22 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Starts the TLS front (`--tls`): `CONNECT host:443` answered for the emulated hosts
+    /// (TLS terminated with certificates of a local CA, never a connection out), and a
+    /// direct TLS port on a free port ([`tls_port`](Self::tls_port) picks it). The CA is
+    /// created once and kept in the state directory (in the temporary one without);
+    /// [`RunningEmulator::tls`] says where its certificate is.
+    pub fn tls(mut self, on: bool) -> Self {
+        self.tls_port = on.then_some(self.tls_port.unwrap_or(0));
+        self
+    }
+
+    /// Starts the TLS front with its direct port on `port` (0 picks a free one).
+    pub fn tls_port(mut self, port: u16) -> Self {
+        self.tls_port = Some(port);
+        self
+    }
+
     /// Faults to inject from the start.
     pub fn faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
@@ -199,9 +224,18 @@ impl EmulatorBuilder {
                 })?;
         let addr = listener.local_addr()?;
         let origin = format!("http://{addr}");
-        let credentials = AdminCredentials::new(&origin, &state.meta().admin);
+        let mut credentials = AdminCredentials::new(&origin, &state.meta().admin);
 
-        let service = app_service(state.clone());
+        let app = tls::App::new(app_service(state.clone()));
+        let tls = match self.tls_port {
+            Some(port) => {
+                let (front, access) = self.start_tls(&state, addr, port, app.clone()).await?;
+                credentials.tls = Some(access);
+                Some(front)
+            }
+            None => None,
+        };
+        let service = tls::ConnectFront::new(app, tls.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             axum::serve(
@@ -219,9 +253,50 @@ impl EmulatorBuilder {
             origin,
             credentials,
             state,
+            tls,
             stop: Some(stop),
             server,
         })
+    }
+
+    /// Opens the CA (beside the state, or in the temporary directory), binds the direct
+    /// TLS port on the plain port's IP and starts serving it.
+    async fn start_tls(
+        &self,
+        state: &AppState,
+        plain: SocketAddr,
+        port: u16,
+        app: tls::App,
+    ) -> Result<(Arc<tls::TlsFront>, TlsAccess), EmulatorError> {
+        let dir = match (&self.state_dir, state.blobs.temporary_dir()) {
+            (Some(state_dir), _) => state_dir.join(tls::DIR),
+            (None, Some(temporary)) => temporary.join(tls::DIR),
+            (None, None) => {
+                return Err(EmulatorError::Tls(
+                    "no directory to keep the CA in".to_owned(),
+                ));
+            }
+        };
+        // Absolute, so the path in the credentials works from any directory.
+        let dir = std::path::absolute(&dir)?;
+        let front = tls::TlsFront::open(&dir, plain.ip())
+            .map_err(|error| EmulatorError::Tls(error.to_string()))?;
+        let wanted = SocketAddr::new(plain.ip(), port);
+        let listener = TcpListener::bind(wanted)
+            .await
+            .map_err(|source| EmulatorError::Bind {
+                addr: wanted,
+                source,
+            })?;
+        let https_addr = listener.local_addr()?;
+        front.serve_direct(listener, app);
+        let access = TlsAccess {
+            ca_pem: front.ca_pem_path().to_owned(),
+            https_origin: format!("https://{https_addr}"),
+            proxy_url: format!("http://{plain}"),
+        };
+        tracing::info!(https_origin = %access.https_origin, ca = %access.ca_pem.display(), "TLS front listening");
+        Ok((front, access))
     }
 
     /// Validates the faults, opens the state and provisions admin credentials on first
@@ -329,6 +404,7 @@ pub struct RunningEmulator {
     origin: String,
     credentials: AdminCredentials,
     state: AppState,
+    tls: Option<Arc<tls::TlsFront>>,
     stop: Option<oneshot::Sender<()>>,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -353,6 +429,11 @@ impl RunningEmulator {
     /// Base URLs and admin credentials of every service.
     pub fn credentials(&self) -> &AdminCredentials {
         &self.credentials
+    }
+
+    /// The TLS front's CA certificate, direct port and proxy URL, when it runs.
+    pub fn tls(&self) -> Option<&TlsAccess> {
+        self.credentials.tls.as_ref()
     }
 
     /// Replaces the faults being injected.
@@ -390,6 +471,9 @@ impl RunningEmulator {
             let _ = stop.send(());
         }
         let _ = (&mut self.server).await;
+        if let Some(tls) = &self.tls {
+            tls.shutdown().await;
+        }
     }
 
     /// Serves until `signal` completes, then shuts down gracefully like
@@ -425,6 +509,9 @@ impl Drop for RunningEmulator {
     fn drop(&mut self) {
         if self.stop.is_some() {
             self.server.abort();
+        }
+        if let Some(tls) = &self.tls {
+            tls.stop_now();
         }
         // Now, not when the last connection task lets go of the state.
         self.state.blobs.discard_temporary();

@@ -6,7 +6,7 @@
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -52,6 +52,15 @@ struct Args {
     /// Milliseconds added before every answer.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     latency_ms: u64,
+    /// Start the TLS front: answer `CONNECT host:443` for the emulated hosts (TLS
+    /// terminated with certificates of a local CA, never a connection out; set
+    /// HTTPS_PROXY to this emulator) and open a direct TLS port. The CA is kept in the
+    /// state directory; its certificate is written as ca.pem beside --credentials-out.
+    #[arg(long)]
+    tls: bool,
+    /// The direct TLS port (with --tls); 0 picks a free one.
+    #[arg(long, value_name = "PORT", requires = "tls")]
+    tls_port: Option<u16>,
     /// Print only the base URLs, not the admin credentials.
     #[arg(long)]
     quiet_credentials: bool,
@@ -83,19 +92,54 @@ async fn main() -> anyhow::Result<()> {
     if let Some(limit) = args.rate_limit {
         builder = builder.rate_limit_per_minute(limit);
     }
+    if args.tls {
+        builder = builder.tls_port(args.tls_port.unwrap_or(0));
+    }
     let emulator = builder.start().await.context("starting the emulator")?;
-    let credentials = emulator.credentials();
+    let mut credentials = emulator.credentials().clone();
     if let Some(path) = &args.credentials_out {
+        if let Some(tls) = &mut credentials.tls {
+            tls.ca_pem = copy_ca_beside(&tls.ca_pem, path)?;
+        }
         credentials
             .write_to(path)
             .with_context(|| format!("writing the credentials to {}", path.display()))?;
     }
-    print_summary(emulator.origin(), credentials, !args.quiet_credentials)?;
+    print_summary(emulator.origin(), &credentials, !args.quiet_credentials)?;
 
     emulator
         .run_until(pinion_emulator::stop_requested())
         .await
         .context("serving")
+}
+
+/// Writes the CA certificate as `ca.pem` in the directory of the credentials file
+/// (atomically, so a script polling for it never reads half), returning its path.
+fn copy_ca_beside(ca: &Path, credentials: &Path) -> anyhow::Result<PathBuf> {
+    let dir = credentials
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let target = std::path::absolute(dir.join("ca.pem"))?;
+    anyhow::ensure!(
+        target != std::path::absolute(credentials)?,
+        "--credentials-out cannot be named ca.pem: the CA certificate is written there"
+    );
+    let pem = std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("writing the CA certificate in {}", dir.display()))?;
+    temp.write_all(&pem)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    temp.as_file().sync_all()?;
+    temp.persist(&target)
+        .map_err(|error| error.error)
+        .with_context(|| format!("writing {}", target.display()))?;
+    Ok(target)
 }
 
 fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::Result<()> {
@@ -105,6 +149,15 @@ fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::
     writeln!(out, "  Submarine  {}", c.submarine.base_url)?;
     writeln!(out, "  Gateway    {}/ipfs/<cid>", c.submarine.gateway_url)?;
     writeln!(out, "  W3IPFS     {}", c.w3ipfs.base_url)?;
+    if let Some(tls) = &c.tls {
+        writeln!(out, "TLS front (trust {}):", tls.ca_pem.display())?;
+        writeln!(out, "  HTTPS      {}", tls.https_origin)?;
+        writeln!(
+            out,
+            "  Proxy      HTTPS_PROXY={} (CONNECT to the real hosts)",
+            tls.proxy_url
+        )?;
+    }
     if secrets {
         writeln!(out, "admin credentials (local to this emulator):")?;
         writeln!(out, "  PINATA_JWT={}", c.pinata.jwt)?;

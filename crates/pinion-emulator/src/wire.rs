@@ -74,24 +74,43 @@ pub(crate) fn route(uri: &Uri, host_header: Option<&str>) -> (Option<ServiceKind
     (service, uri)
 }
 
-fn by_host(host: &str, path: &str) -> Option<(ServiceKind, String)> {
+/// The service a real host name is served as, when the emulator emulates that host
+/// (`host` lowercase, without port). The one list of emulated hosts: routing by `Host`
+/// and the TLS front's `CONNECT` tunnels and certificates all ask here.
+pub(crate) fn service_of_host(host: &str) -> Option<ServiceKind> {
     if host == "api.pinata.cloud" {
-        return Some((ServiceKind::Pinata, path.to_owned()));
+        Some(ServiceKind::Pinata)
+    } else if host == PINATA_UPLOADS_HOST {
+        Some(ServiceKind::PinataUploads)
+    } else if host == "managed.mypinata.cloud" {
+        Some(ServiceKind::Submarine)
+    } else if W3IPFS_HOSTS.contains(&host) {
+        Some(ServiceKind::W3ipfs)
+    } else if host.ends_with(".mypinata.cloud") || host == "gateway.pinata.cloud" {
+        Some(ServiceKind::Gateway)
+    } else {
+        None
     }
-    if host == PINATA_UPLOADS_HOST {
-        return Some((ServiceKind::PinataUploads, strip(path, "/v3")?));
-    }
-    if host == "managed.mypinata.cloud" {
-        let rest = strip(path, "/api/v1").or_else(|| strip(path, "/api/v2"))?;
-        return Some((ServiceKind::Submarine, rest));
-    }
-    if W3IPFS_HOSTS.contains(&host) {
-        return Some((ServiceKind::W3ipfs, strip(path, "/api")?));
-    }
-    if host.ends_with(".mypinata.cloud") || host == "gateway.pinata.cloud" {
-        return Some((ServiceKind::Gateway, path.to_owned()));
-    }
-    None
+}
+
+/// The hosts [`service_of_host`] accepts, for messages.
+pub(crate) fn emulated_hosts() -> String {
+    format!(
+        "api.pinata.cloud, {PINATA_UPLOADS_HOST}, managed.mypinata.cloud, *.mypinata.cloud, \
+         gateway.pinata.cloud, {}",
+        W3IPFS_HOSTS.join(", ")
+    )
+}
+
+fn by_host(host: &str, path: &str) -> Option<(ServiceKind, String)> {
+    let service = service_of_host(host)?;
+    let rest = match service {
+        ServiceKind::PinataUploads => strip(path, "/v3")?,
+        ServiceKind::Submarine => strip(path, "/api/v1").or_else(|| strip(path, "/api/v2"))?,
+        ServiceKind::W3ipfs => strip(path, "/api")?,
+        _ => path.to_owned(),
+    };
+    Some((service, rest))
 }
 
 fn by_prefix(path: &str) -> Option<(ServiceKind, String)> {

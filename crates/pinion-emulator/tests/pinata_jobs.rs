@@ -192,6 +192,32 @@ async fn malformed_job_requests_are_refused() {
     }
 }
 
+/// pinata-web3 sends `"hostNodes": ""` with every `upload.cid` given no peer addresses
+/// (and `undefined` members dropped by `JSON.stringify`); Pinata takes it as none.
+#[tokio::test]
+async fn an_empty_host_nodes_string_means_none() {
+    let emulator = start().await;
+    let admin = admin(&emulator);
+    let job = pin_by_hash(
+        &admin,
+        json!({"hashToPin": UNKNOWN, "pinataMetadata": {"name": UNKNOWN},
+               "pinataOptions": {"hostNodes": ""}}),
+        200,
+    )
+    .await;
+    assert_eq!(job["status"], "prechecking");
+    let listed = admin.get("/pinning/pinJobs", 200).await;
+    assert_eq!(listed["rows"][0]["host_nodes"], json!([]));
+    // Only the empty string: another string is not a list of multiaddrs.
+    let refused = pin_by_hash(
+        &admin,
+        json!({"hashToPin": UNKNOWN, "pinataOptions": {"hostNodes": "/ip4/10.0.0.1/tcp/4001"}}),
+        400,
+    )
+    .await;
+    assert_eq!(reason(&refused), "INVALID_REQUEST");
+}
+
 #[tokio::test]
 async fn unpinning_a_queued_cid_cancels_its_job() {
     let emulator = start().await;

@@ -427,3 +427,49 @@ async fn a_folder_token_covers_its_files_and_public_content_is_open() {
         .unwrap();
     assert_eq!(text(via_host, 200).await, "public bytes");
 }
+
+/// `PUT /content/{id}/metadata` stores its body as the item's metadata: `name` becomes
+/// `metadata.name` (the spec's example) and the item keeps its own name; flat metadata
+/// (the SDK README's `{"new": "value"}`) is kept, not replaced by empty key-values.
+#[tokio::test]
+async fn metadata_updates_store_the_body_and_keep_the_item_name() {
+    let emulator = start().await;
+    let client = Api::submarine(&emulator);
+    let item = client
+        .call(
+            Method::POST,
+            "/content/json",
+            Some(json!({"content": {"a": 1}, "name": "My File"})),
+            200,
+        )
+        .await;
+    let id = item["item"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/content/{id}/metadata");
+    let example = json!({"name": "metadata name",
+                         "keyvalues": {"newKey": "new value", "oldKey": "old value"}});
+    let updated = client
+        .call(Method::PUT, &path, Some(example.clone()), 200)
+        .await;
+    assert_eq!(updated["item"]["name"], "My File");
+    assert_eq!(updated["item"]["metadata"], example);
+    let flat = client
+        .call(Method::PUT, &path, Some(json!({"new": "value"})), 200)
+        .await;
+    assert_eq!(flat["item"]["metadata"], json!({"new": "value"}));
+    let stored = client
+        .call(Method::GET, &format!("/content/{id}"), None, 200)
+        .await;
+    assert_eq!(stored["item"]["name"], "My File");
+    assert_eq!(stored["item"]["metadata"], json!({"new": "value"}));
+    client
+        .call(Method::PUT, &path, Some(json!({"name": 7})), 400)
+        .await;
+    client
+        .call(
+            Method::PUT,
+            &path,
+            Some(json!(["not", "an", "object"])),
+            400,
+        )
+        .await;
+}

@@ -21,7 +21,7 @@ use pinion_rules::RuleError;
 use pinion_rules::host_nodes::{MAX_HOST_NODES, check_host_nodes};
 use pinion_rules::paging::{MAX_PAGE_LIMIT, MIN_PAGE_LIMIT, check_page_limit};
 use serde::Deserialize;
-use serde_json::Map;
+use serde_json::{Map, Value};
 
 use super::Reason;
 use super::authorize;
@@ -114,6 +114,25 @@ pub(crate) fn enqueue(
     })
 }
 
+/// Reads a `pinByHash` body. `pinataOptions.hostNodes` may be the empty string, meaning
+/// no host nodes: pinata-web3 sends `""` whenever it is given none, and Pinata accepts it.
+/// Any other value that is not a list of strings is still refused.
+fn pin_by_hash_request(body: &[u8]) -> Result<wire::PinByHashRequest, Response> {
+    let mut value: Value = parse_json(body, "pinByHash request")?;
+    if let Some(options) = value
+        .get_mut("pinataOptions")
+        .and_then(Value::as_object_mut)
+        && options.get("hostNodes").and_then(Value::as_str) == Some("")
+    {
+        options.remove("hostNodes");
+    }
+    serde_json::from_value(value).map_err(|error| {
+        Reason::InvalidRequest.error(format!(
+            "the body is not a valid pinByHash request: {error}"
+        ))
+    })
+}
+
 /// `POST /pinning/pinByHash`.
 pub(crate) async fn pin_by_hash(
     State(state): State<AppState>,
@@ -123,7 +142,7 @@ pub(crate) async fn pin_by_hash(
     if let Err(refused) = authorize(&state, &headers, "pinByHash") {
         return refused;
     }
-    let request: wire::PinByHashRequest = match parse_json(&body, "pinByHash request") {
+    let request = match pin_by_hash_request(&body) {
         Ok(request) => request,
         Err(refused) => return refused,
     };

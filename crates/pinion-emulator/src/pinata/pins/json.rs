@@ -1,4 +1,9 @@
 //! `pinJSONToIPFS`: a JSON document pinned as a file.
+//!
+//! The pinned bytes are those Node.js's `JSON.stringify(JSON.parse(body).pinataContent)`
+//! gives (or of the whole body when it is not wrapped): Pinata runs on Node.js, so a
+//! client computing the CID of the same `JSON.stringify` output gets the CID Pinata
+//! answers ([`super::node_json`]; an inference, UNCERTAIN in `spec/pinata.sources.md`).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -7,20 +12,19 @@ use axum::response::Response;
 use pinion_api::pinata::types as wire;
 use pinion_rules::upload::PINATA_JSON_NAME;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::super::Reason;
 use super::super::authorize;
-use super::super::common::{internal, ok_json, parse_json};
+use super::super::common::{internal, ok_json};
+use super::node_json::{self, JsValue};
 use super::upload::{assemble_error, pin_request, record_pin};
 use crate::content;
 use crate::state::AppState;
 
-/// The body of `pinJSONToIPFS`: wrapped, or any bare JSON value.
+/// The metadata and options of a wrapped `pinJSONToIPFS` body (its `pinataContent` is
+/// taken from the [`JsValue`] reading of the body).
 #[derive(Deserialize)]
 struct WrappedJson {
-    #[serde(rename = "pinataContent")]
-    content: Value,
     #[serde(rename = "pinataMetadata", default)]
     metadata: Option<wire::PinataMetadata>,
     #[serde(rename = "pinataOptions", default)]
@@ -36,31 +40,37 @@ pub(crate) async fn pin_json(
     if let Err(refused) = authorize(&state, &headers, "pinJSONToIPFS") {
         return refused;
     }
-    let value: Value = match parse_json(&body, "JSON document") {
-        Ok(value) => value,
-        Err(refused) => return refused,
-    };
-    let wrapped = value
-        .as_object()
-        .filter(|object| object.contains_key("pinataContent"))
-        .is_some();
-    let (content_value, metadata, options) = if wrapped {
-        match serde_json::from_value::<WrappedJson>(value) {
-            Ok(w) => (w.content, w.metadata, w.options),
-            Err(error) => {
-                return Reason::InvalidRequest.error(format!(
-                    "pinataMetadata or pinataOptions is malformed: {error}"
-                ));
-            }
+    // The body read as JavaScript reads it: member order and the exact numbers decide
+    // the bytes pinned, and `JSON.parse` takes documents `serde_json` refuses (`1e400`,
+    // lone surrogates).
+    let document = match node_json::parse(&body) {
+        Ok(document) => document,
+        Err(error) => {
+            return Reason::InvalidRequest
+                .error(format!("the body is not a valid JSON document: {error}"));
         }
-    } else {
-        (value, None, None)
+    };
+    let (pinned, metadata, options) = match document {
+        JsValue::Object(mut object) => match object.remove("pinataContent") {
+            Some(pinned) => {
+                match serde_json::from_value::<WrappedJson>(JsValue::Object(object).to_serde()) {
+                    Ok(w) => (pinned, w.metadata, w.options),
+                    Err(error) => {
+                        return Reason::InvalidRequest.error(format!(
+                            "pinataMetadata or pinataOptions is malformed: {error}"
+                        ));
+                    }
+                }
+            }
+            None => (JsValue::Object(object), None, None),
+        },
+        bare => (bare, None, None),
     };
     let request = match pin_request(metadata, options) {
         Ok(request) => request,
         Err(refused) => return refused,
     };
-    let bytes = Bytes::from(serde_json::to_vec(&content_value).expect("a JSON value serializes"));
+    let bytes = Bytes::from(pinned.stringify());
     let file = match state.blobs.ingest_bytes(bytes).await {
         Ok(file) => file,
         Err(error) => return internal(crate::EmulatorError::Store(error.to_string())),

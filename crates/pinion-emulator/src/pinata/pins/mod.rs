@@ -3,8 +3,9 @@
 //! their lookups live in [`crate::state::pinata`].
 //!
 //! Choices where the service is not documented:
-//! * `pinJSONToIPFS` pins the content serialized compactly by `serde_json` (keys in
-//!   the order received) as a file named after the metadata name (default
+//! * `pinJSONToIPFS` pins the content as Node.js's `JSON.stringify` writes it (array
+//!   index keys first, then the others in the order received; JavaScript's numbers),
+//!   see [`node_json`], as a file named after the metadata name (default
 //!   `pinnie.json`), the bytes a client reading it back from a gateway gets.
 //! * Pinning a CID that already has an active pin answers `isDuplicate: true` and
 //!   keeps the existing row (its metadata is not replaced).
@@ -13,6 +14,7 @@
 mod json;
 mod list;
 mod metadata;
+mod node_json;
 mod policies;
 mod totals;
 mod unpin;

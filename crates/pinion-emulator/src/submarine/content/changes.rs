@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use pinion_api::submarine::types as wire;
+use serde_json::Value;
 
 use super::{ContentRow, bad_request, envelope, internal, metadata_of, not_found};
 use crate::content::{self};
@@ -59,7 +60,11 @@ pub(crate) async fn update(
     }
 }
 
-/// `PUT /content/{id}/metadata`: replaces name and key-values (not a merge).
+/// `PUT /content/{id}/metadata`: the body, as sent, becomes the item's metadata (a
+/// complete overwrite, not a merge). Its `name` is the metadata's name (`metadata.name`,
+/// as the spec's example answer shows), not the item's: the item keeps its name
+/// (`PUT /content/{id}` renames). Flat metadata such as `{"new": "value"}`, what the SDK's
+/// README sends, is kept as it is, like the flat metadata of an upload.
 pub(crate) async fn update_metadata(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -69,23 +74,24 @@ pub(crate) async fn update_metadata(
     if let Err(refused) = authorize(&state, &headers) {
         return refused;
     }
-    let request: wire::ContentMetadataRequest = match serde_json::from_slice(&body) {
-        Ok(request) => request,
+    let sent: Value = match serde_json::from_slice(&body) {
+        Ok(sent) => sent,
         Err(error) => {
             return bad_request(format!(
-                "the body must be {{\"name\"?, \"keyvalues\"?}}: {error}"
+                "the body must be the new metadata, a JSON object such as \
+                 {{\"name\"?, \"keyvalues\"?}}: {error}"
             ));
         }
     };
-    let metadata = match metadata_of(serde_json::json!({ "keyvalues": request.keyvalues })) {
+    let metadata = match metadata_of(sent) {
         Ok(m) => m,
         Err(refused) => return refused,
     };
+    if metadata.get("name").is_some_and(|name| !name.is_string()) {
+        return bad_request("metadata.name must be a string");
+    }
     match state.write(|tx| {
         tx.update::<ContentRow>(&id, |row| {
-            if let Some(name) = &request.name {
-                row.name = name.clone();
-            }
             row.metadata = metadata.clone();
         })
     }) {
