@@ -12,7 +12,7 @@ use crate::service::{Refusal, ServiceKind, plain};
 use crate::state::AppState;
 use pinion_scopes::pinata_v3::V3Host;
 
-use crate::{control, gateway, limits, pinata, pinata_v3, submarine, w3ipfs, wire};
+use crate::{control, gateway, limits, pinata, pinata_v3, submarine, unread_body, w3ipfs, wire};
 
 /// The router of every service, before the edge middleware.
 pub(crate) fn router(state: AppState) -> Router {
@@ -88,12 +88,17 @@ async fn not_found(request: Request) -> Response {
     )
 }
 
-/// Runs before the router: routing by host or prefix, rate limiting, faults.
-pub(crate) async fn edge(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// Runs before the router: routing by host or prefix, rate limiting, faults; then,
+/// before answering, reads what the route left unread of the body ([`unread_body`]), so
+/// a client still sending it gets the answer.
+pub(crate) async fn edge(state: State<AppState>, request: Request, next: Next) -> Response {
+    let (request, unread) = unread_body::track(request);
+    let response = dispatch(state, request, next).await;
+    unread.drain().await;
+    response
+}
+
+async fn dispatch(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let host = request
         .headers()
         .get(header::HOST)

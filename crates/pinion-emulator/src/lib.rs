@@ -50,11 +50,13 @@ mod pinata_v3;
 mod secrets;
 mod service;
 mod signals;
+pub(crate) mod signed_url;
 mod state;
 mod store;
 mod submarine;
 mod temp_dirs;
 mod tls;
+mod unread_body;
 mod w3ipfs;
 pub mod wire;
 
@@ -316,6 +318,8 @@ impl EmulatorBuilder {
         pinata::load(&store, &mut data)?;
         submarine::load(&store, &mut data)?;
         w3ipfs::load(&store, &mut data)?;
+        state::gateway::load(&store, &mut data)?;
+        state::tus::load(&store, &mut data)?;
         let first_start = data.meta.is_empty();
         if first_start {
             data.meta.insert(

@@ -60,6 +60,8 @@ const fn python(dir: &'static str, reach: Reach) -> Scenario {
 
 /// Every scenario, each run against its own emulator.
 const SCENARIOS: &[Scenario] = &[
+    // The official SDK (issue 14): Pinata v3 through its endpointUrl/uploadUrl options.
+    node("pinata-official", Reach::BaseUrl),
     node("pinata-web3", Reach::BaseUrl),
     node("pinata-sdk", Reach::HttpsProxy),
     node("pinata-submarine", Reach::HttpsProxy),

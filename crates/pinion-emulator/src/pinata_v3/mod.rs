@@ -17,13 +17,17 @@
 
 mod analytics;
 mod auth;
+mod download_links;
 pub(crate) mod error;
 pub(crate) mod files;
+mod gateways;
 mod groups;
 mod keys;
 mod pin_by_cid;
+pub(crate) mod presigned;
 mod signatures;
 mod swaps;
+pub(crate) mod tus;
 mod vectorize;
 
 use axum::Json;
@@ -86,8 +90,8 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
         .route(FILES, get(files::list))
         .route(
             FILE,
+            // HEAD on this shape is the TUS offset (tus::routes), never the file's GET.
             get(files::get)
-                .head(file_head)
                 .put(files::update)
                 .delete(files::delete),
         )
@@ -147,12 +151,20 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
     // Streams to disk: no body limit.
     let streaming = Router::new().route("/files", post(files_post));
     json.merge(streaming)
+        .merge(download_links::routes())
+        .merge(gateways::routes())
+        .merge(tus::routes())
+        .merge(presigned::routes())
         .route_layer(from_fn_with_state((state.clone(), host), auth::guard))
 }
 
 /// `POST /files`: a multipart upload, or (`Upload-Length` and no multipart body) the
 /// creation of a TUS upload.
-async fn files_post(State(state): State<AppState>, request: Request) -> Response {
+async fn files_post(
+    State(state): State<AppState>,
+    Extension(host): Extension<V3Host>,
+    request: Request,
+) -> Response {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -166,21 +178,17 @@ async fn files_post(State(state): State<AppState>, request: Request) -> Response
         return files::upload(state, request).await;
     }
     if request.headers().contains_key("upload-length") {
-        // TUS creation: the TUS module's handler goes here.
-        return not_served(&request);
+        let (parts, _) = request.into_parts();
+        let Some(caller) = parts.extensions.get::<V3Caller>() else {
+            return V3Reason::NoAuthorization.error("no Authorization header found");
+        };
+        let creator = tus::Creator::Key(caller);
+        return tus::create(&state, host, &parts.headers, parts.uri.query(), creator).await;
     }
     V3Reason::InvalidRequest.error(
         "POST /files takes a multipart/form-data body with a `file` part, or a TUS \
          creation request (Upload-Length)",
     )
-}
-
-/// `HEAD` on [`FILE`]: a TUS upload's offset (the uploads host's `HEAD` on a location).
-/// Registered explicitly so that `HEAD` never falls into the `GET` handler of a file,
-/// which the guard does not authorize for `HEAD` (TUS locations may be signed URLs).
-async fn file_head(request: Request) -> Response {
-    // TUS offset: the TUS module's handler goes here.
-    not_served(&request)
 }
 
 /// Whether a `POST /files/sign` body asks for a download link (it has a `url`; only on
@@ -194,25 +202,17 @@ pub(crate) fn is_download_link_request(host: V3Host, body: &[u8]) -> bool {
 /// `POST /files/sign`: a download link on the api host (body with `url`), a signed
 /// upload URL on the uploads host (reference §5.1).
 async fn files_sign(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     Extension(host): Extension<V3Host>,
-    _headers: HeaderMap,
+    caller: Option<Extension<V3Caller>>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    // The download-link module's handler takes the first arm, the presigned module's
-    // the second.
-    let what = if is_download_link_request(host, &body) {
-        "download links"
-    } else {
-        "signed upload URLs"
+    if is_download_link_request(host, &body) {
+        return download_links::create_link(&state, &body);
+    }
+    let Some(Extension(caller)) = caller else {
+        return V3Reason::NoAuthorization.error("no Authorization header found");
     };
-    V3Reason::RouteNotFound.error(format!("Cannot POST /files/sign ({what})"))
-}
-
-fn not_served(request: &Request) -> Response {
-    V3Reason::RouteNotFound.error(format!(
-        "Cannot {} {}",
-        request.method(),
-        request.uri().path()
-    ))
+    presigned::sign(&state, host, &caller, &headers, &body)
 }

@@ -1,6 +1,7 @@
 //! Shared by the emulator's integration tests: a started emulator and an HTTP client.
 #![allow(dead_code)]
 
+pub mod gateway;
 pub mod pinata;
 pub mod v3;
 
