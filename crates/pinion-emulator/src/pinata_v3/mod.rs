@@ -15,12 +15,16 @@
 //! every route uses the names of the [`FILE`] and [`FILES`] constants at their shapes
 //! (handlers extract by position).
 
+mod analytics;
 mod auth;
 pub(crate) mod error;
 pub(crate) mod files;
 mod groups;
+mod keys;
 mod pin_by_cid;
 pub(crate) mod presigned;
+mod signatures;
+mod swaps;
 pub(crate) mod tus;
 
 use axum::Json;
@@ -84,6 +88,28 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
             get(files::get).put(files::update).delete(files::delete),
         )
         .route("/files/sign", post(files_sign))
+        .route(
+            "/files/{network}/swap/{cid}",
+            put(swaps::add).get(swaps::history).delete(swaps::remove),
+        )
+        .route(
+            "/files/{network}/signature/{cid}",
+            post(signatures::add)
+                .get(signatures::get)
+                .delete(signatures::remove),
+        )
+        .route("/api_keys", get(keys::list).post(keys::create))
+        .route("/analytics/gateways/top", get(analytics::top))
+        .route("/ipfs/gateway_analytics_top", get(analytics::top))
+        .route(
+            "/analytics/gateways/time_series",
+            get(analytics::time_series),
+        )
+        .route(
+            "/ipfs/gateway_analytics_time_series",
+            get(analytics::time_series),
+        )
+        .route("/api_keys/{key}", axum::routing::delete(keys::revoke))
         .route(
             "/files/public/pin_by_cid",
             post(pin_by_cid::create).get(pin_by_cid::list),
