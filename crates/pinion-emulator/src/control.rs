@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use crate::Faults;
+use crate::gateway;
 use crate::guard;
 use crate::pinata;
 use crate::service::{ServiceKind, plain};
@@ -23,6 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/faults", get(get_faults).put(put_faults))
         .route("/clock/advance", post(advance_clock))
         .nest("/pinata", pinata::control_router())
+        .nest("/gateway", gateway::control_router())
         .route_layer(axum::middleware::from_fn_with_state(
             (ServiceKind::Control, guard::CONTROL_BODY_LIMIT),
             guard::json_body,

@@ -242,6 +242,7 @@ impl EmulatorBuilder {
         pinata::load(&store, &mut data)?;
         submarine::load(&store, &mut data)?;
         w3ipfs::load(&store, &mut data)?;
+        state::gateway::load(&store, &mut data)?;
         state::tus::load(&store, &mut data)?;
         let first_start = data.meta.is_empty();
         if first_start {

@@ -17,8 +17,10 @@
 
 mod analytics;
 mod auth;
+mod download_links;
 pub(crate) mod error;
 pub(crate) mod files;
+mod gateways;
 mod groups;
 mod keys;
 mod pin_by_cid;
@@ -134,6 +136,8 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
     // Streams to disk: no body limit.
     let streaming = Router::new().route("/files", post(files_post));
     json.merge(streaming)
+        .merge(download_links::routes())
+        .merge(gateways::routes())
         .merge(tus::routes())
         .merge(presigned::routes())
         .route_layer(from_fn_with_state((state.clone(), host), auth::guard))
@@ -189,9 +193,8 @@ async fn files_sign(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    // The download-link module's handler takes this arm.
     if is_download_link_request(host, &body) {
-        return V3Reason::RouteNotFound.error("Cannot POST /files/sign (download links)");
+        return download_links::create_link(&state, &body);
     }
     let Some(Extension(caller)) = caller else {
         return V3Reason::NoAuthorization.error("no Authorization header found");

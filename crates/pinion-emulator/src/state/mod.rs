@@ -18,6 +18,7 @@ use crate::limits::RateLimiter;
 use crate::store::{Change, Record, Store};
 use objects::StoredObject;
 
+pub(crate) mod gateway;
 pub(crate) mod objects;
 pub(crate) mod pinata;
 pub(crate) mod submarine;
@@ -60,6 +61,7 @@ pub(crate) struct Data {
     pub(crate) pinata: pinata::PinataData,
     pub(crate) submarine: submarine::SubmarineData,
     pub(crate) w3ipfs: w3ipfs::W3ipfsData,
+    pub(crate) gateway: gateway::GatewayData,
     pub(crate) tus: tus::TusData,
 }
 
