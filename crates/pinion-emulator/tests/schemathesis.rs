@@ -125,20 +125,15 @@ async fn w3ipfs_conforms_to_its_spec() {
     .await;
 }
 
-/// The operations of the v3 specs other modules serve (download links, gateways,
-/// signed uploads, TUS), excluded until they are served; their modules drop them here.
-const V3_NOT_YET_SERVED: [&str; 11] = [
+/// The operations of the v3 specs other modules serve (download links, gateways),
+/// excluded until they are served; their modules drop them here.
+const V3_NOT_YET_SERVED: [&str; 6] = [
     "createDownloadLink",
     "createDownloadLinkAlias",
     "signDownloadUrl",
     "listGateways",
     "createGatewayAccessToken",
     "deleteGatewayAccessToken",
-    "createSignedUploadUrl",
-    "uploadToSignedUrl",
-    "tusOptions",
-    "tusUploadOffset",
-    "tusUploadChunk",
 ];
 
 fn excluded(operation_ids: &[&'static str]) -> Vec<&'static str> {
@@ -173,11 +168,13 @@ async fn pinata_v3_uploads_conforms_to_its_spec() {
     let emulator = common::start().await;
     let c = emulator.credentials().clone();
     let auth = format!("Bearer {}", c.pinata.jwt);
+    // schemathesis cannot send an `application/offset+octet-stream` body, so it cannot
+    // test a TUS PATCH; tests/v3_tus.rs and the tuspy test (tus_client.rs) do.
     run(
         "pinata-v3-uploads.yaml",
         &c.pinata.uploads_url,
         &[("Authorization", &auth)],
-        &excluded(&[]),
+        &excluded(&["tusUploadChunk"]),
     )
     .await;
 }
