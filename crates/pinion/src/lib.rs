@@ -45,6 +45,7 @@ mod neutral;
 mod operations;
 mod paginate;
 pub mod pinata;
+pub mod pinata_v3;
 mod rate_limit;
 mod redirect;
 mod retry;

@@ -126,7 +126,7 @@ impl Prepared {
     }
 
     /// Total bytes of file content, when every length is known.
-    pub(super) fn content_len(&self) -> Option<u64> {
+    pub(crate) fn content_len(&self) -> Option<u64> {
         self.files.iter().map(|f| f.len).sum()
     }
 }
