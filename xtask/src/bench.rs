@@ -15,6 +15,7 @@ use pinion_testkit::report::{REPORT_ENV, Row, Verdict};
 pub const BENCHMARKS: &[(&str, &str)] = &[
     ("pinion-cid", "cid_vs_sha256sum"),
     ("pinion-emulator", "upload_memory"),
+    ("pinion-emulator", "tus_memory"),
     ("pinion", "upload_vs_curl"),
     ("pinion", "small_calls"),
     ("pinion-cli", "cli"),

@@ -215,6 +215,40 @@ impl BlobStore {
         .await
     }
 
+    /// Takes over a file already written under this store's directory (a finished
+    /// resumable upload), hashing it with both CID versions as [`ingest`](Self::ingest)
+    /// does, reading it in bounded pieces; keeping it is then a rename. Blocking: call
+    /// it off the async workers. The file is removed if the result is dropped unkept.
+    pub(crate) fn adopt(&self, path: PathBuf) -> Result<IngestedFile, IngestError> {
+        use std::io::Read;
+        let received = tempfile::TempPath::try_from_path(path)?;
+        let mut file = std::fs::File::open(&received)?;
+        let mut v0 = FileHasher::new(CidVersion::V0);
+        let mut v1 = FileHasher::new(CidVersion::V1);
+        let mut buffer = vec![0u8; 1024 * 1024];
+        loop {
+            let read = match file.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error.into()),
+            };
+            v0.update(&buffer[..read]);
+            v1.update(&buffer[..read]);
+        }
+        Ok(IngestedFile {
+            received: Received::Disk(received),
+            v0: v0.finish(),
+            v1: v1.finish(),
+        })
+    }
+
+    /// The directory blobs are kept in (resumable uploads keep their partial files in
+    /// a sub-directory of it, so finishing one is a rename).
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Keeps an ingested file and returns the name to find it by.
     pub(crate) fn keep(&self, file: IngestedFile) -> io::Result<String> {
         let name = file.v1.cid.to_string();
@@ -307,6 +341,25 @@ mod tests {
             .unwrap();
         assert!(matches!(squeezed.received, Received::Disk(_)));
         assert_eq!(store.in_memory.load(Ordering::Relaxed), MEMORY_BUDGET);
+    }
+
+    #[test]
+    fn adopt_hashes_a_file_on_disk_and_keeping_it_is_a_rename() {
+        let store = BlobStore::temporary_in(&std::env::temp_dir()).unwrap();
+        let part = store.dir().join("adopted.part");
+        let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&part, &bytes).unwrap();
+        let file = store.adopt(part.clone()).unwrap();
+        assert_eq!(file.v1, pinion_cid::hash_bytes(&bytes, CidVersion::V1));
+        assert_eq!(file.v0, pinion_cid::hash_bytes(&bytes, CidVersion::V0));
+        let name = store.keep(file).unwrap();
+        assert!(!part.exists(), "moved, not copied");
+        assert_eq!(std::fs::read(store.path(&name)).unwrap(), bytes);
+
+        // Dropped unkept, the adopted file is removed.
+        std::fs::write(&part, b"abandoned").unwrap();
+        drop(store.adopt(part.clone()).unwrap());
+        assert!(!part.exists());
     }
 
     #[tokio::test]

@@ -241,6 +241,7 @@ impl EmulatorBuilder {
         submarine::load(&store, &mut data)?;
         w3ipfs::load(&store, &mut data)?;
         state::gateway::load(&store, &mut data)?;
+        state::tus::load(&store, &mut data)?;
         let first_start = data.meta.is_empty();
         if first_start {
             data.meta.insert(

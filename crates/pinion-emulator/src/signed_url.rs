@@ -31,9 +31,6 @@
 //! year 5000; in milliseconds it is any time after March 1973) and anything smaller as
 //! seconds.
 
-// Until the gateway and the download-link and upload routes call it (next commits).
-#![allow(dead_code)]
-
 use aws_lc_rs::hmac;
 use axum::http::Method;
 use chrono::{DateTime, Utc};
@@ -48,6 +45,10 @@ pub(crate) enum Algorithm {
     Download,
     /// `PINATA2`: a presigned upload URL, `X-Method=["HEAD","PATCH","POST"]` and
     /// `X-User-ID`.
+    #[allow(
+        dead_code,
+        reason = "signed and checked by the presigned upload routes"
+    )]
     Upload,
 }
 

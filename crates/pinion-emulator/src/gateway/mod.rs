@@ -9,8 +9,10 @@
 //! Errors are plain text, as the real gateway sends them. Files stream from disk.
 
 mod access;
+mod files;
 mod ipfs;
 mod plugins;
+mod swaps;
 
 pub(crate) use plugins::control_router;
 
@@ -23,12 +25,17 @@ use pinion_rules::upload::DEFAULT_MIME;
 use tokio_util::io::ReaderStream;
 
 use crate::content::{self, Resolved, StoredObject};
+use crate::pinata_v3::Network;
+use crate::pinata_v3::files::find_by_cid;
 use crate::service::plain;
+use crate::state::pinata::signature_of;
 use crate::state::{self, AppState, Data};
 
 /// The gateway's routes.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/ipfs/{*rest}", get(ipfs::serve))
+    Router::new()
+        .route("/ipfs/{*rest}", get(ipfs::serve))
+        .route("/files/{*rest}", get(files::serve))
 }
 
 /// A CID and the path below it, from a route's `{*rest}`; a malformed CID is refused
@@ -59,12 +66,55 @@ fn recorded_mime(data: &Data, cid: &str) -> Option<String> {
         .and_then(|row| row.mime_type.clone())
         .or_else(|| state::pinata::any_pin_of_cid(data, cid).and_then(|row| row.mime_type.clone()))
         .or_else(|| state::w3ipfs::any_pin_of_cid(data, cid).and_then(|row| row.mime_type.clone()))
+        .or_else(|| find_by_cid(data, Network::Private, cid).and_then(|row| row.mime_type.clone()))
 }
 
-/// What the gateway answers for `path` inside `object`, which the caller has allowed:
-/// a file streams with its length and type, a directory serves its `index.html` or a
-/// plain-text listing. `mime` is the type recorded for the object itself.
-async fn serve_object(
+/// What the gateway serves once it allowed a request: the object (after any hot swap),
+/// the MIME type recorded for it and the signature attached to its CID.
+struct Found {
+    object: StoredObject,
+    mime: Option<String>,
+    signature: Option<String>,
+}
+
+impl Found {
+    /// The object `cid` stands for, if the emulator has its bytes.
+    fn of(data: &Data, cid: &str) -> Option<Found> {
+        Some(Found {
+            object: data.objects.get(cid)?.clone(),
+            mime: recorded_mime(data, cid),
+            signature: signature_of(data, cid).map(|row| row.signature.clone()),
+        })
+    }
+}
+
+/// What the gateway answers for `path` inside the object it `found`, which the caller
+/// has allowed: [`object_body`], with the object's own CID as the `etag` of a request
+/// for it (no path) and its signature, if any, as the `pinata-signature` header.
+async fn serve_object(state: &AppState, route: &str, found: Found, path: &str) -> Response {
+    let mut response = object_body(state, route, &found.object, path, found.mime).await;
+    if !response.status().is_success() {
+        return response;
+    }
+    let headers = response.headers_mut();
+    if path.is_empty()
+        && let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", found.object.cid))
+    {
+        headers.insert(header::ETAG, etag);
+    }
+    if let Some(value) = found
+        .signature
+        .and_then(|signature| HeaderValue::from_str(&signature).ok())
+    {
+        headers.insert("pinata-signature", value);
+    }
+    response
+}
+
+/// The body for `path` inside `object`: a file streams with its length and type, a
+/// directory serves its `index.html` or a plain-text listing. `mime` is the type
+/// recorded for the object itself.
+async fn object_body(
     state: &AppState,
     route: &str,
     object: &StoredObject,

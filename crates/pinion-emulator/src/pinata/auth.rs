@@ -30,7 +30,7 @@ pub(crate) fn create_key(
     tx: &mut Tx<'_>,
     user_id: &str,
     name: &str,
-    permissions: PinataPermissions,
+    permissions: Option<PinataPermissions>,
     max_uses: Option<u64>,
 ) -> PinataKey {
     let now = state.clock.now();
@@ -116,7 +116,11 @@ pub(crate) fn authorize(
             Some(key) if !key.revoked => key,
             _ => return Err(Refused::Revoked),
         };
-        if !key.permissions.satisfies(requirement) {
+        if !key
+            .permissions
+            .as_ref()
+            .is_some_and(|permissions| permissions.satisfies(requirement))
+        {
             let needed = match requirement {
                 Requirement::Permission(flag) => format!("the {} permission", flag_name(flag)),
                 _ => "an admin key".to_owned(),

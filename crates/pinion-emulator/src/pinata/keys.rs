@@ -40,44 +40,85 @@ fn authorize_v3(
     Ok(caller)
 }
 
-async fn create(state: AppState, body: Bytes) -> Response {
-    let body: CreateBody = match serde_json::from_slice(&body) {
-        Ok(body) => body,
-        Err(error) => {
-            return Reason::InvalidRequest.error(format!(
-                "the body must be {{\"keyName\", \"permissions\", \"maxUses\"?}}: {error}"
+/// Why a key body was refused.
+pub(crate) enum KeyRefusal {
+    /// Not the JSON the route takes (`keyName`, `maxUses`).
+    Request(String),
+    /// Permissions the service refuses.
+    Permissions(String),
+    /// The emulator's storage failed.
+    Internal(crate::EmulatorError),
+}
+
+/// Which rules a key body follows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyRules {
+    /// `/users/generateApiKey`: `permissions` required.
+    Legacy,
+    /// The v3 routes: `permissions` optional (the v3 spec no longer requires it); none,
+    /// `null` or `{}` makes a key that may call nothing.
+    V3,
+}
+
+/// Creates a key from a create body (`keyName`, `permissions`, `maxUses`).
+pub(crate) fn create_from_body(
+    state: &AppState,
+    body: &[u8],
+    rules: KeyRules,
+) -> Result<PinataKey, KeyRefusal> {
+    let body: CreateBody = serde_json::from_slice(body).map_err(|error| {
+        KeyRefusal::Request(format!(
+            "the body must be {{\"keyName\", \"permissions\", \"maxUses\"?}}: {error}"
+        ))
+    })?;
+    let Some(name) = body.key_name.filter(|name| !name.trim().is_empty()) else {
+        return Err(KeyRefusal::Request(
+            "keyName is required and must not be empty".into(),
+        ));
+    };
+    let none_given = |value: &serde_json::Value| {
+        value.is_null() || value.as_object().is_some_and(serde_json::Map::is_empty)
+    };
+    let permissions = match (body.permissions, rules) {
+        (Some(value), KeyRules::V3) if none_given(&value) => None,
+        (None, KeyRules::V3) => None,
+        (None, KeyRules::Legacy) => {
+            return Err(KeyRefusal::Permissions(
+                "permissions is required: {\"admin\": true} or a complete endpoints object".into(),
             ));
         }
-    };
-    let Some(name) = body.key_name.filter(|name| !name.trim().is_empty()) else {
-        return Reason::InvalidRequest.error("keyName is required and must not be empty");
-    };
-    let Some(permissions) = body.permissions else {
-        return Reason::InvalidPermissions
-            .error("permissions is required: {\"admin\": true} or a complete endpoints object");
-    };
-    let permissions: PinataPermissions = match serde_json::from_value(permissions) {
-        Ok(permissions) => permissions,
-        Err(error) => return Reason::InvalidPermissions.error(error.to_string()),
+        (Some(value), _) => Some(
+            serde_json::from_value::<PinataPermissions>(value)
+                .map_err(|error| KeyRefusal::Permissions(error.to_string()))?,
+        ),
     };
     let max_uses = match body.max_uses {
         None | Some(serde_json::Value::Null) => None,
         Some(value) => match value.as_u64().filter(|n| *n > 0) {
             Some(n) => Some(n),
             None => {
-                return Reason::InvalidRequest
-                    .error(format!("maxUses must be a positive integer, not {value}"));
+                return Err(KeyRefusal::Request(format!(
+                    "maxUses must be a positive integer, not {value}"
+                )));
             }
         },
     };
     let user_id = state.meta().pinata_user_id;
-    match state.write(|tx| create_key(&state, tx, &user_id, &name, permissions, max_uses)) {
+    state
+        .write(|tx| create_key(state, tx, &user_id, &name, permissions, max_uses))
+        .map_err(KeyRefusal::Internal)
+}
+
+async fn create(state: AppState, body: Bytes, rules: KeyRules) -> Response {
+    match create_from_body(&state, &body, rules) {
         Ok(key) => ok_json(&wire::GeneratedApiKey {
             jwt: key.jwt,
             pinata_api_key: key.key,
             pinata_api_secret: key.secret,
         }),
-        Err(error) => internal(error),
+        Err(KeyRefusal::Request(why)) => Reason::InvalidRequest.error(why),
+        Err(KeyRefusal::Permissions(why)) => Reason::InvalidPermissions.error(why),
+        Err(KeyRefusal::Internal(error)) => internal(error),
     }
 }
 
@@ -90,7 +131,7 @@ pub(crate) async fn generate(
     if let Err(refused) = authorize(&state, &headers, "generateApiKey") {
         return refused;
     }
-    create(state, body).await
+    create(state, body, KeyRules::Legacy).await
 }
 
 /// `POST /v3/pinata/keys`.
@@ -102,12 +143,17 @@ pub(crate) async fn create_v3(
     if let Err(refused) = authorize_v3(&state, &headers, "createKeyV3") {
         return refused;
     }
-    create(state, body).await
+    create(state, body, KeyRules::V3).await
 }
 
 /// The listed form of a key: never its secret or JWT.
 fn listed(key: &PinataKey, user_id: &str) -> wire::ApiKey {
-    let scopes = serde_json::to_value(&key.permissions)
+    // A key without permissions lists an empty object.
+    let permissions = key
+        .permissions
+        .as_ref()
+        .map_or_else(|| Ok(serde_json::json!({})), serde_json::to_value);
+    let scopes = permissions
         .and_then(serde_json::from_value)
         .expect("stored permissions match the spec's KeyPermissions");
     wire::ApiKey {
@@ -135,22 +181,22 @@ struct ListQuery {
 }
 
 fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, Response> {
+    parse_key_query(raw).map_err(|why| Reason::InvalidQuery.error(why))
+}
+
+fn parse_key_query(raw: Option<&str>) -> Result<ListQuery, String> {
     let mut query = ListQuery::default();
     let flag = |name: &str, value: &str| match value {
         "true" => Ok(true),
         "false" => Ok(false),
-        other => {
-            Err(Reason::InvalidQuery.error(format!("{name} must be true or false, not {other:?}")))
-        }
+        other => Err(format!("{name} must be true or false, not {other:?}")),
     };
     for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match name.as_ref() {
             "offset" => {
-                query.offset = value.parse().map_err(|_| {
-                    Reason::InvalidQuery.error(format!(
-                        "offset must be a non-negative integer, not {value:?}"
-                    ))
-                })?;
+                query.offset = value
+                    .parse()
+                    .map_err(|_| format!("offset must be a non-negative integer, not {value:?}"))?;
             }
             "revoked" => query.revoked = Some(flag("revoked", &value)?),
             "limitedUse" => query.limited_use = Some(flag("limitedUse", &value)?),
@@ -232,16 +278,29 @@ pub(crate) async fn list_v3(
     }
 }
 
-fn revoke(state: &AppState, api_key: &str) -> Response {
+/// One page of keys for a list query (`revoked`, `limitedUse`, `exhausted`, `name`,
+/// `offset`), as the v3 key routes answer it; `Err` explains a bad query.
+pub(crate) fn list_keys(state: &AppState, raw: Option<&str>) -> Result<wire::ApiKeyList, String> {
+    Ok(list(state, &parse_key_query(raw)?))
+}
+
+/// Revokes `api_key`; `false` when the account has no such key.
+pub(crate) fn revoke_key(state: &AppState, api_key: &str) -> Result<bool, crate::EmulatorError> {
     let now = state.clock.now();
-    match state.write(|tx| {
-        tx.update::<PinataKey>(api_key, |key| {
-            key.revoked = true;
-            key.updated_at = now;
+    state
+        .write(|tx| {
+            tx.update::<PinataKey>(api_key, |key| {
+                key.revoked = true;
+                key.updated_at = now;
+            })
         })
-    }) {
-        Ok(Some(_)) => ok_json(&wire::RevokeResult("Revoked".into())),
-        Ok(None) => {
+        .map(|row| row.is_some())
+}
+
+fn revoke(state: &AppState, api_key: &str) -> Response {
+    match revoke_key(state, api_key) {
+        Ok(true) => ok_json(&wire::RevokeResult("Revoked".into())),
+        Ok(false) => {
             Reason::ObjectNotFound.error(format!("there is no API key {api_key:?} in this account"))
         }
         Err(error) => internal(error),

@@ -23,6 +23,7 @@ pub(crate) use auth::{
 };
 pub(crate) use common::parse_time;
 pub(crate) use jobs::{JobRow, MAX_QUEUED, NewJob, STATUSES, advance_all, enqueue};
+pub(crate) use keys::{KeyRefusal, KeyRules, create_from_body, list_keys, revoke_key};
 pub(crate) use reasons::Reason;
 
 use crate::guard;
@@ -40,6 +41,8 @@ pub(crate) fn load(store: &Store, data: &mut Data) -> Result<(), EmulatorError> 
     load_table::<jobs::JobRow>(store, data)?;
     load_table::<groups::GroupRow>(store, data)?;
     load_table::<crate::state::pinata::PrivateFileRow>(store, data)?;
+    load_table::<crate::state::pinata::SwapRow>(store, data)?;
+    load_table::<crate::state::pinata::SignatureRow>(store, data)?;
     load_table::<UserPolicy>(store, data)?;
     Ok(())
 }
@@ -51,7 +54,7 @@ pub(crate) fn provision_admin(state: &AppState, tx: &mut Tx<'_>, user_id: &str) 
         tx,
         user_id,
         "pinion emulator admin",
-        PinataPermissions::admin(),
+        Some(PinataPermissions::admin()),
         None,
     );
     PinataAdmin {

@@ -90,7 +90,11 @@ pub(crate) fn authorize_key(
             }
             _ => return Err(invalid()),
         };
-        match key.permissions.v3_access(requirement) {
+        let access = match &key.permissions {
+            Some(permissions) => permissions.v3_access(requirement),
+            None => V3Access::NotAV3Key,
+        };
+        match access {
             V3Access::Allowed => {}
             refused => {
                 let message = refused.message().unwrap_or_default();

@@ -16,10 +16,17 @@
 //! (handlers extract by position).
 
 mod auth;
+mod download_links;
 pub(crate) mod error;
 pub(crate) mod files;
+mod gateways;
 mod groups;
+mod keys;
 mod pin_by_cid;
+pub(crate) mod presigned;
+mod signatures;
+mod swaps;
+pub(crate) mod tus;
 
 use axum::Json;
 use axum::Router;
@@ -83,6 +90,18 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
         )
         .route("/files/sign", post(files_sign))
         .route(
+            "/files/{network}/swap/{cid}",
+            put(swaps::add).get(swaps::history).delete(swaps::remove),
+        )
+        .route(
+            "/files/{network}/signature/{cid}",
+            post(signatures::add)
+                .get(signatures::get)
+                .delete(signatures::remove),
+        )
+        .route("/api_keys", get(keys::list).post(keys::create))
+        .route("/api_keys/{key}", axum::routing::delete(keys::revoke))
+        .route(
             "/files/public/pin_by_cid",
             post(pin_by_cid::create).get(pin_by_cid::list),
         )
@@ -106,12 +125,20 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
     // Streams to disk: no body limit.
     let streaming = Router::new().route("/files", post(files_post));
     json.merge(streaming)
+        .merge(download_links::routes())
+        .merge(gateways::routes())
+        .merge(tus::routes())
+        .merge(presigned::routes())
         .route_layer(from_fn_with_state((state.clone(), host), auth::guard))
 }
 
 /// `POST /files`: a multipart upload, or (`Upload-Length` and no multipart body) the
 /// creation of a TUS upload.
-async fn files_post(State(state): State<AppState>, request: Request) -> Response {
+async fn files_post(
+    State(state): State<AppState>,
+    Extension(host): Extension<V3Host>,
+    request: Request,
+) -> Response {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -125,8 +152,12 @@ async fn files_post(State(state): State<AppState>, request: Request) -> Response
         return files::upload(state, request).await;
     }
     if request.headers().contains_key("upload-length") {
-        // TUS creation: the TUS module's handler goes here.
-        return not_served(&request);
+        let (parts, _) = request.into_parts();
+        let Some(caller) = parts.extensions.get::<V3Caller>() else {
+            return V3Reason::NoAuthorization.error("no Authorization header found");
+        };
+        let creator = tus::Creator::Key(caller);
+        return tus::create(&state, host, &parts.headers, parts.uri.query(), creator).await;
     }
     V3Reason::InvalidRequest.error(
         "POST /files takes a multipart/form-data body with a `file` part, or a TUS \
@@ -145,25 +176,17 @@ pub(crate) fn is_download_link_request(host: V3Host, body: &[u8]) -> bool {
 /// `POST /files/sign`: a download link on the api host (body with `url`), a signed
 /// upload URL on the uploads host (reference §5.1).
 async fn files_sign(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     Extension(host): Extension<V3Host>,
-    _headers: HeaderMap,
+    caller: Option<Extension<V3Caller>>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    // The download-link module's handler takes the first arm, the presigned module's
-    // the second.
-    let what = if is_download_link_request(host, &body) {
-        "download links"
-    } else {
-        "signed upload URLs"
+    if is_download_link_request(host, &body) {
+        return download_links::create_link(&state, &body);
+    }
+    let Some(Extension(caller)) = caller else {
+        return V3Reason::NoAuthorization.error("no Authorization header found");
     };
-    V3Reason::RouteNotFound.error(format!("Cannot POST /files/sign ({what})"))
-}
-
-fn not_served(request: &Request) -> Response {
-    V3Reason::RouteNotFound.error(format!(
-        "Cannot {} {}",
-        request.method(),
-        request.uri().path()
-    ))
+    presigned::sign(&state, host, &caller, &headers, &body)
 }

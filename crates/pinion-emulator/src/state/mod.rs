@@ -23,6 +23,7 @@ pub(crate) mod objects;
 pub(crate) mod pinata;
 pub(crate) mod submarine;
 pub(crate) mod table;
+pub(crate) mod tus;
 pub(crate) mod w3ipfs;
 mod writer;
 
@@ -61,6 +62,7 @@ pub(crate) struct Data {
     pub(crate) submarine: submarine::SubmarineData,
     pub(crate) w3ipfs: w3ipfs::W3ipfsData,
     pub(crate) gateway: gateway::GatewayData,
+    pub(crate) tus: tus::TusData,
 }
 
 impl Table for Meta {

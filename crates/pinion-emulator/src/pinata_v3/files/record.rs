@@ -14,6 +14,9 @@ use pinion_api::pinata_v3_uploads::types::UploadedFile;
 /// What a new file gets besides its content.
 #[derive(Debug, Clone)]
 pub(crate) struct NewFile {
+    /// The id to give the file (a TUS upload's, announced in its `Location`); a new
+    /// UUIDv7 when `None`.
+    pub(crate) id: Option<String>,
     pub(crate) network: Network,
     pub(crate) name: Option<String>,
     pub(crate) group_id: Option<String>,
@@ -62,7 +65,10 @@ pub(crate) fn record_file(
             return Ok(uploaded_of(existing, network, &user_id, true));
         }
         let row = PinRow {
-            id: crate::secrets::uuid_v7(now),
+            id: new
+                .id
+                .clone()
+                .unwrap_or_else(|| crate::secrets::uuid_v7(now)),
             cid: root.cid.clone(),
             size: root.pin_size,
             date_pinned: now,

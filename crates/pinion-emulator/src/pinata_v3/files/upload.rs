@@ -173,6 +173,7 @@ fn new_file(fields: Fields, file: &FilePart, now: i64) -> Result<(NewFile, CidVe
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| file.name.clone());
     let new = NewFile {
+        id: None,
         network,
         name: Some(name),
         group_id: fields.group_id.filter(|group| !group.is_empty()),

@@ -5,6 +5,7 @@ mod keyvalue;
 mod pin_filter;
 mod pin_index;
 mod private;
+mod swaps;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -20,6 +21,7 @@ pub(crate) use keyvalue::{KeyValueFilter, parse_keyvalue_filters, parse_time};
 pub(crate) use pin_filter::{PinFilter, PinStatus};
 pub(crate) use pin_index::{PinIndex, PinKey};
 pub(crate) use private::PrivateFileRow;
+pub(crate) use swaps::{SignatureRow, SwapEvent, SwapRow, signature_of, swap_target};
 pub(crate) use tables::{GroupRow, JobRow, Network, PinataKey};
 
 use super::table::{RowIndex, Table};
@@ -45,6 +47,10 @@ pub(crate) struct PinataData {
     pub(crate) private_files: BTreeMap<String, PrivateFileRow>,
     /// What `private_files` is looked up by: the same index as the pins'.
     pub(crate) private_index: PinIndex,
+    /// v3 hot swaps by `<network>:<cid>`.
+    pub(crate) swaps: BTreeMap<String, SwapRow>,
+    /// v3 CID signatures by CID.
+    pub(crate) signatures: BTreeMap<String, SignatureRow>,
 }
 
 /// One pin record (`pinList` row). Unpinning keeps it with `date_unpinned`.

@@ -24,7 +24,9 @@ pub(crate) struct PinataKey {
     pub(crate) secret: String,
     /// The HS256 JWT handed out with the key.
     pub(crate) jwt: String,
-    pub(crate) permissions: PinataPermissions,
+    /// `None` for a key created through a v3 route without permissions (the v3 spec
+    /// no longer requires them): such a key may call nothing.
+    pub(crate) permissions: Option<PinataPermissions>,
     pub(crate) max_uses: Option<u64>,
     pub(crate) uses: u64,
     pub(crate) revoked: bool,
