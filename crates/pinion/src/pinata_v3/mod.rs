@@ -3,7 +3,8 @@
 //!
 //! One file per concept: the [`Client`] and how to build it in `client`, the choice
 //! between the legacy and v3 APIs in `choice`, the operations table in `operations`,
-//! file records in `files` (the listing stream in `list`), uploads in `upload`, pins by
+//! file records in `files` (the listing stream in `list`), uploads in `upload`,
+//! signed download links to private files in `download_links`, pins by
 //! CID in `pin_by_cid`, groups in `groups`, and [`PinningService`](crate::PinningService)
 //! over v3 in `service`.
 //!
@@ -31,6 +32,7 @@
 
 mod choice;
 mod client;
+mod download_links;
 mod files;
 mod groups;
 mod list;
@@ -41,6 +43,7 @@ mod upload;
 
 pub use choice::PinataApi;
 pub use client::{Client, DEFAULT_UPLOADS_URL};
+pub use download_links::DownloadLink;
 pub use files::FileUpdate;
 pub use groups::GroupFilter;
 pub use list::FileFilter;
