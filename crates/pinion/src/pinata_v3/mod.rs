@@ -5,7 +5,8 @@
 //! between the legacy and v3 APIs in `choice`, the operations table in `operations`,
 //! file records in `files` (the listing stream in `list`), uploads in `upload`,
 //! signed download links to private files in `download_links`, pins by
-//! CID in `pin_by_cid`, groups in `groups`, and [`PinningService`](crate::PinningService)
+//! CID in `pin_by_cid`, groups in `groups`, keys with typed `resources` scopes in `keys`, hot swaps and
+//! signatures in `swaps_signatures`, and [`PinningService`](crate::PinningService)
 //! over v3 in `service`.
 //!
 //! Everything goes through the same executor as the legacy API: retries, the client-side
@@ -35,10 +36,12 @@ mod client;
 mod download_links;
 mod files;
 mod groups;
+mod keys;
 mod list;
 mod operations;
 mod pin_by_cid;
 mod service;
+mod swaps_signatures;
 mod upload;
 
 pub use choice::PinataApi;
@@ -46,6 +49,7 @@ pub use client::{Client, DEFAULT_UPLOADS_URL};
 pub use download_links::DownloadLink;
 pub use files::FileUpdate;
 pub use groups::GroupFilter;
+pub use keys::ApiKeyInfo;
 pub use list::FileFilter;
 pub use pin_by_cid::{PinByCidFilter, PinByCidOptions, PinByCidStatus};
 pub use upload::UploadedFile;

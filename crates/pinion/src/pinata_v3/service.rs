@@ -1,6 +1,7 @@
 //! [`PinningService`] over Pinata v3: pins are the public network's files, named by
-//! their file id (a CID is accepted too); keys and the credential check go to the
-//! legacy routes Pinata's SDK also uses for them.
+//! their file id (a CID is accepted too); keys are v3 keys, each capability mapped onto
+//! the least `resources` scope; the credential check goes to the legacy route Pinata's
+//! SDK also uses.
 
 use std::path::PathBuf;
 
@@ -8,6 +9,7 @@ use futures::TryStreamExt;
 
 use super::{Client, FileFilter, Network, PinByCidOptions, types};
 use crate::Error;
+use crate::scopes::pinata::PinataPermissions;
 use crate::scopes::{Capability, Service};
 use crate::service::{KeyInfo, NewKey, PinInfo, PinningService};
 use crate::upload::{UploadOptions, UploadSource, Uploaded};
@@ -56,15 +58,25 @@ impl PinningService for Client {
     }
 
     async fn create_key(&self, name: &str, capabilities: &[Capability]) -> Result<NewKey, Error> {
-        PinningService::create_key(&self.inner.legacy, name, capabilities).await
+        let permissions = PinataPermissions::for_capabilities_v3(capabilities)?;
+        Ok(NewKey::Pinata(
+            self.create_api_key(name, &permissions, None).await?,
+        ))
     }
 
     async fn list_keys(&self) -> Result<Vec<KeyInfo>, Error> {
-        PinningService::list_keys(&self.inner.legacy).await
+        self.api_keys(None)
+            .map_ok(|key| KeyInfo {
+                handle: key.key,
+                name: key.name.unwrap_or_default(),
+                revoked: key.revoked,
+            })
+            .try_collect()
+            .await
     }
 
     async fn revoke_key(&self, handle: &str) -> Result<(), Error> {
-        PinningService::revoke_key(&self.inner.legacy, handle).await
+        self.revoke_api_key(handle).await
     }
 
     async fn pin_file(&self, path: PathBuf, options: UploadOptions) -> Result<Uploaded, Error> {
