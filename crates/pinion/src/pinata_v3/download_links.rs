@@ -56,7 +56,7 @@ impl fmt::Debug for DownloadLink {
 }
 
 /// Whole seconds of `expires`, rounded up, refused when zero or absurd.
-fn expiry_seconds(expires: Duration) -> Result<i64, Error> {
+pub(super) fn expiry_seconds(expires: Duration) -> Result<i64, Error> {
     if expires.is_zero() {
         return Err(Error::invalid_input(
             "link expiry",

@@ -4,7 +4,8 @@
 //! One file per concept: the [`Client`] and how to build it in `client`, the choice
 //! between the legacy and v3 APIs in `choice`, the operations table in `operations`,
 //! file records in `files` (the listing stream in `list`), uploads in `upload`,
-//! signed download links to private files in `download_links`, pins by
+//! signed download links to private files in `download_links`, presigned upload URLs
+//! and uploads to them without credentials in `presigned`, pins by
 //! CID in `pin_by_cid`, groups in `groups`, keys with typed `resources` scopes in `keys`, hot swaps and
 //! signatures in `swaps_signatures`, and [`PinningService`](crate::PinningService)
 //! over v3 in `service`.
@@ -40,6 +41,7 @@ mod keys;
 mod list;
 mod operations;
 mod pin_by_cid;
+mod presigned;
 mod service;
 mod swaps_signatures;
 mod upload;
@@ -52,6 +54,7 @@ pub use groups::GroupFilter;
 pub use keys::ApiKeyInfo;
 pub use list::FileFilter;
 pub use pin_by_cid::{PinByCidFilter, PinByCidOptions, PinByCidStatus};
+pub use presigned::{SignedUploadOptions, SignedUploadUrl};
 pub use upload::UploadedFile;
 
 pub(crate) use operations::operation;

@@ -20,6 +20,7 @@ pub(crate) fn operation(name: &'static str) -> Operation {
         _ => matches!(
             op,
             V3Operation::UploadFile
+                | V3Operation::UploadToSignedUrl
                 | V3Operation::CreateSignedUploadUrl
                 | V3Operation::CreateDownloadLink
                 | V3Operation::CreateDownloadLinkAlias

@@ -47,7 +47,7 @@ pub struct UploadedFile {
     pub resumed_from: u64,
 }
 
-fn cid_field(version: CidVersion) -> &'static str {
+pub(super) fn cid_field(version: CidVersion) -> &'static str {
     match version {
         CidVersion::V0 => "v0",
         CidVersion::V1 => "v1",
@@ -66,6 +66,39 @@ fn string_keyvalues(keyvalues: Map<String, Value>) -> Map<String, Value> {
             (key, Value::String(text))
         })
         .collect()
+}
+
+impl UploadedFile {
+    /// The upload's answer, its CID checked against the local one (`expected`)
+    /// unless verification is off.
+    pub(super) fn checked(
+        file: pinion_api::pinata_v3_uploads::types::UploadedFile,
+        network: Network,
+        options: &UploadOptions,
+        multipart: &Multipart,
+        expected: Option<crate::cid::Expected>,
+    ) -> Result<Self, Error> {
+        let pinned = Uploaded::pinned(
+            file.cid.clone(),
+            file.size.and_then(|size| u64::try_from(size).ok()),
+            Some(file.id.clone()),
+            file.is_duplicate,
+        );
+        let checked = upload::finish(Service::Pinata, options, multipart, expected, pinned)?;
+        Ok(Self {
+            id: file.id,
+            cid: file.cid,
+            name: file.name,
+            size: checked.size,
+            network,
+            group_id: file.group_id,
+            mime_type: file.mime_type,
+            keyvalues: file.keyvalues,
+            duplicate: file.is_duplicate,
+            verified: checked.verified,
+            resumed_from: 0,
+        })
+    }
 }
 
 impl Client {
@@ -140,27 +173,7 @@ impl Client {
                 &self.inner.connection.credentials,
             )
             .await?;
-        let file = answer.data;
-        let pinned = Uploaded::pinned(
-            file.cid.clone(),
-            file.size.and_then(|size| u64::try_from(size).ok()),
-            Some(file.id.clone()),
-            file.is_duplicate,
-        );
-        let checked = upload::finish(Service::Pinata, &options, &multipart, expected, pinned)?;
-        Ok(UploadedFile {
-            id: file.id,
-            cid: file.cid,
-            name: file.name,
-            size: checked.size,
-            network,
-            group_id: file.group_id,
-            mime_type: file.mime_type,
-            keyvalues: file.keyvalues,
-            duplicate: file.is_duplicate,
-            verified: checked.verified,
-            resumed_from: 0,
-        })
+        UploadedFile::checked(answer.data, network, &options, &multipart, expected)
     }
 
     /// Uploads one file from disk to `network`; see [`upload`](Self::upload).
