@@ -3,7 +3,7 @@
 //!
 //! One file per concept: the [`Client`] and how to build it in `client`, the choice
 //! between the legacy and v3 APIs in `choice`, the operations table in `operations`,
-//! file records in `files` (the listing stream in `list`), uploads in `upload`,
+//! file records in `files` (the listing stream in `list`), uploads in `upload` (above 100 MB over TUS, in `tus`),
 //! signed download links to private files in `download_links`, presigned upload URLs
 //! and uploads to them without credentials in `presigned`, pins by
 //! CID in `pin_by_cid`, groups in `groups`, keys with typed `resources` scopes in `keys`, hot swaps and
@@ -44,6 +44,7 @@ mod pin_by_cid;
 mod presigned;
 mod service;
 mod swaps_signatures;
+mod tus;
 mod upload;
 
 pub use choice::PinataApi;
@@ -55,7 +56,8 @@ pub use keys::ApiKeyInfo;
 pub use list::FileFilter;
 pub use pin_by_cid::{PinByCidFilter, PinByCidOptions, PinByCidStatus};
 pub use presigned::{SignedUploadOptions, SignedUploadUrl};
-pub use upload::UploadedFile;
+pub use tus::TUS_CHUNK;
+pub use upload::{MULTIPART_LIMIT, UploadedFile};
 
 pub(crate) use operations::operation;
 

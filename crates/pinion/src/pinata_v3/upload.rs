@@ -16,7 +16,7 @@ use crate::scopes::Service;
 use crate::upload::{self, Multipart, UploadOptions, UploadSource, Uploaded};
 
 /// The largest file sent as one multipart request: Pinata's documented limit is
-/// 100 MB (bytes, not MiB); larger files take TUS.
+/// 100 MB (bytes, not MiB); larger files take TUS (see `tus`).
 pub const MULTIPART_LIMIT: u64 = 100_000_000;
 
 /// A file an upload created (or found: [`duplicate`](Self::duplicate)).
@@ -131,14 +131,6 @@ impl Client {
             ));
         }
         let prepared = upload::prepare(source, &options).await?;
-        if let Some(len) = prepared.content_len().filter(|len| *len > MULTIPART_LIMIT) {
-            return Err(Error::invalid_input(
-                "upload",
-                format!(
-                    "{len} bytes is above Pinata's multipart limit of {MULTIPART_LIMIT} bytes; larger files need a TUS upload, which this client does not send yet: use the legacy API (`pinata::Client::pin_file`)"
-                ),
-            ));
-        }
         let keyvalues = string_keyvalues(
             options.checked_keyvalues(Some(pinion_rules::metadata::MAX_KEYVALUES))?,
         );
@@ -147,17 +139,38 @@ impl Client {
             .clone()
             .unwrap_or_else(|| prepared.name.clone());
         crate::args::non_empty("name", &name)?;
+        if let Some(group) = &options.group_id {
+            crate::args::non_empty("group id", group)?;
+        }
+        let version = options.cid_version.unwrap_or(CidVersion::V1);
+        if let Some(len) = prepared.content_len().filter(|len| *len > MULTIPART_LIMIT) {
+            let Some(file) = prepared.single_file() else {
+                return Err(Error::invalid_input(
+                    "upload",
+                    format!(
+                        "{len} bytes is above Pinata's multipart limit of {MULTIPART_LIMIT} bytes, so it goes over TUS, which needs to read the file again after a failure: upload it from a file"
+                    ),
+                ));
+            };
+            let upload = super::tus::TusUpload {
+                network,
+                name,
+                group_id: options.group_id.clone(),
+                keyvalues,
+                version,
+                options: &options,
+            };
+            return self.upload_tus(file, upload).await;
+        }
         let mut multipart = Multipart::new(prepared, "file");
         multipart.field("network", network.to_string());
         multipart.field("name", name);
         if let Some(group) = &options.group_id {
-            crate::args::non_empty("group id", group)?;
             multipart.field("group_id", group.clone());
         }
         if !keyvalues.is_empty() {
             multipart.field("keyvalues", Value::Object(keyvalues).to_string());
         }
-        let version = options.cid_version.unwrap_or(CidVersion::V1);
         multipart.field("cid_version", cid_field(version));
         let versions = upload::versions_to_hash(&options, Some(version));
         let url = format!("{}/files", self.inner.uploads_url);

@@ -46,6 +46,19 @@ impl Prepared {
             .all(|file| matches!(file.content, Content::File(_)))
     }
 
+    /// The file of a one-file upload from disk (not a reader, not a directory).
+    pub(crate) fn single_file(&self) -> Option<&WalkedFile> {
+        match self.files.as_slice() {
+            [
+                PlannedFile {
+                    content: Content::File(walked),
+                    ..
+                },
+            ] if self.walk.is_none() => Some(walked),
+            _ => None,
+        }
+    }
+
     /// The symbolic links a directory upload leaves out.
     pub(crate) fn skipped_links(&self) -> Vec<SkippedLink> {
         self.walk
