@@ -262,6 +262,10 @@ impl Engine {
                 .await;
             span.in_scope(|| match &result {
                 Ok(response) => tracing::debug!(status = response.status().as_u16(), "answered"),
+                // Without the URL: its query may carry a signature (v3 signed URLs).
+                Err(AttemptError::Http(error)) => {
+                    tracing::debug!(error = %error.without_url_ref(), "failed")
+                }
                 Err(error) => tracing::debug!(error = ?error, "failed"),
             });
             let result = check_origin(&sent, result).map_err(|e| self.attempt_error(e))?;
