@@ -19,7 +19,7 @@
 //! use pinion::pinata_v3::{Client, FileFilter, Network};
 //! use pinion::upload::UploadOptions;
 //!
-//! let client = Client::from_env()?; // PINATA_JWT, PINATA_BASE_URL, PINATA_UPLOADS_URL
+//! let client = Client::from_env()?; // PINATA_JWT, PINATA_BASE_URL, PINATA_UPLOADS_URL, …
 //! let file = client
 //!     .upload_file(Network::Private, "report.pdf", UploadOptions::default())
 //!     .await?;
