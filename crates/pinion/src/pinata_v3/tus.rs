@@ -257,6 +257,13 @@ impl Client {
                             .await;
                         match self.tus_offset(location).await {
                             Ok(found) => {
+                                let sent = hashing.lock().unwrap_or_else(|e| e.into_inner()).upto;
+                                if found > sent.min(file.len) {
+                                    return Err(tus_broken(format!(
+                                        "after a failure the service says it has {found} bytes, but only {sent} of {} were sent",
+                                        file.len
+                                    )));
+                                }
                                 offset = found;
                                 break;
                             }
@@ -348,12 +355,28 @@ impl Client {
             .checked(super::operation("tus_upload_chunk"), response)
             .await?;
         let new_offset = header_u64(&response, "upload-offset").unwrap_or(offset + len);
+        // Each answer must move the upload on, within what was sent: anything else
+        // would resend forever or skip bytes.
+        if new_offset <= offset || new_offset > offset + len {
+            return Err(tus_broken(format!(
+                "a chunk of {len} bytes from {offset} was answered with offset {new_offset}"
+            )));
+        }
         let cid = response
             .headers()
             .get("upload-cid")
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
         Ok((new_offset, cid))
+    }
+}
+
+/// A TUS answer that contradicts what was sent.
+fn tus_broken(why: String) -> Error {
+    Error::Decode {
+        service: Service::Pinata,
+        status: http::StatusCode::OK,
+        why: format!("{why}; the upload stops"),
     }
 }
 
