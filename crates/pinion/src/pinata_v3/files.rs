@@ -61,6 +61,15 @@ impl Client {
     /// Renames a file, merges key-values into its own or sets its expiry
     /// (`PUT /files/{network}/{id}`); returns the file as it now is. An update that
     /// changes nothing is refused before any request.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pinion::pinata_v3::Client) -> Result<(), pinion::Error> {
+    /// use pinion::pinata_v3::{FileUpdate, Network};
+    /// let update = FileUpdate::default().keyvalue("stage", "final").remove_keyvalue("draft");
+    /// let file = client.update_file(Network::Private, "0191…", update).await?;
+    /// println!("{:?}", file.keyvalues);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_file(
         &self,
         network: Network,

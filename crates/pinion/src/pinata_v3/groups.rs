@@ -20,6 +20,14 @@ pub struct GroupFilter {
 
 impl Client {
     /// Creates a group on `network` (`POST /groups/{network}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: pinion::pinata_v3::Client, file_id: &str) -> Result<(), pinion::Error> {
+    /// use pinion::pinata_v3::Network;
+    /// let group = client.create_group(Network::Private, "invoices", None).await?;
+    /// client.add_to_group(Network::Private, &group.id, file_id).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_group(
         &self,
         network: Network,

@@ -66,6 +66,22 @@ impl Client {
     /// Queues a job that pins `cid` to the public network
     /// (`POST /files/public/pin_by_cid`); sent once (a second send would queue a
     /// second job).
+    ///
+    /// ```no_run
+    /// # async fn run(client: pinion::pinata_v3::Client) -> Result<(), pinion::Error> {
+    /// use std::time::Duration;
+    /// use pinion::pinata_v3::PinByCidOptions;
+    /// let job = client.pin_by_cid("bafy…", PinByCidOptions::default()).await?;
+    /// // Ends with Error::PinJobFailed if the job expires or fails otherwise.
+    /// let file = tokio::time::timeout(
+    ///     Duration::from_secs(600),
+    ///     client.wait_until_pinned(&job, Duration::from_secs(5)),
+    /// )
+    /// .await
+    /// .map_err(|_| pinion::Error::invalid_input("pin", "still not pinned after 10 minutes"))??;
+    /// println!("pinned as file {}", file.id);
+    /// # Ok(()) }
+    /// ```
     pub async fn pin_by_cid(
         &self,
         cid: &str,

@@ -158,6 +158,26 @@ impl SignedUploadUrl {
 impl Client {
     /// A URL that lets anyone upload one file (or, when allowed, a directory) to
     /// `network` for `expires`, with the limits of `options` (`POST {uploads}/files/sign`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: pinion::pinata_v3::Client) -> Result<(), pinion::Error> {
+    /// use std::time::Duration;
+    /// use pinion::pinata_v3::{Network, SignedUploadOptions};
+    /// let url = client
+    ///     .create_signed_upload_url(
+    ///         Network::Public,
+    ///         Duration::from_secs(600),
+    ///         SignedUploadOptions {
+    ///             max_file_size: Some(10_000_000),
+    ///             allow_mime_types: vec!["image/*".to_owned()],
+    ///             ..SignedUploadOptions::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// hand_to_browser(url.expose_url());
+    /// # Ok(()) }
+    /// # fn hand_to_browser(_: &str) {}
+    /// ```
     pub async fn create_signed_upload_url(
         &self,
         network: Network,

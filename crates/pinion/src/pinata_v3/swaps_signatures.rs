@@ -9,6 +9,16 @@ use crate::args::non_empty;
 impl Client {
     /// Serves `swap_cid` in place of `cid` on swap-enabled gateways
     /// (`PUT /files/{network}/swap/{cid}`); `cid` must be one of the account's files.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pinion::pinata_v3::Client) -> Result<(), pinion::Error> {
+    /// use pinion::pinata_v3::Network;
+    /// client.add_swap(Network::Public, "bafy…old", "bafy…new").await?;
+    /// for swap in client.swap_history(Network::Public, "bafy…old", "example.mypinata.cloud").await? {
+    ///     println!("{:?} since {:?}", swap.mapped_cid, swap.created_at);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn add_swap(
         &self,
         network: Network,
