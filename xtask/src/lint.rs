@@ -291,7 +291,10 @@ fn check_responses(
     if success.is_empty() {
         problems.push(format!("{label}: no 2xx response"));
     }
-    if success.len() > 1 {
+    // Progenitor needs one success type; a hand-written operation is not generated, and
+    // may answer different 2xx bodies (a multipart upload's record, a TUS creation's
+    // empty 201).
+    if success.len() > 1 && !op.is_handwritten() {
         problems.push(format!(
             "{label}: 2xx responses must share one body type, found {}",
             success.into_iter().collect::<Vec<_>>().join(" | ")
@@ -517,6 +520,22 @@ mod tests {
                 .any(|p| p.contains("only for multipart or TUS")),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn only_hand_written_operations_may_answer_several_success_bodies() {
+        let mut op = good_op();
+        op["responses"]["201"] = json!({ "description": "created, no body" });
+        let problems = lint(&minimal(op.clone()));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("2xx responses must share one body type")),
+            "{problems:?}"
+        );
+        op[TUS] = json!(true);
+        op[HANDWRITTEN] = json!(true);
+        assert_eq!(lint(&minimal(op)), Vec::<String>::new());
     }
 
     #[test]

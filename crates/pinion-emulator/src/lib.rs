@@ -7,12 +7,14 @@
 //! | service | base URL |
 //! |---|---|
 //! | Pinata (`spec/pinata.yaml`) | `http://127.0.0.1:PORT/pinata` |
+//! | Pinata v3 (`spec/pinata-v3.yaml`) | `http://127.0.0.1:PORT/pinata/v3` (also serves the upload routes) |
+//! | Pinata v3 uploads (`spec/pinata-v3-uploads.yaml`) | `http://127.0.0.1:PORT/pinata-uploads/v3` |
 //! | Submarine (`spec/pinata-submarine.yaml`) | `http://127.0.0.1:PORT/submarine/api/v1` |
 //! | W3IPFS (`spec/w3ipfs.yaml`) | `http://127.0.0.1:PORT/w3ipfs/api` |
 //! | dedicated gateway | `http://127.0.0.1:PORT/gateway` (`/ipfs/<cid>[/path]`) |
 //!
 //! Requests whose `Host` is a real service host (`api.pinata.cloud`,
-//! `managed.mypinata.cloud`, the W3IPFS hosts, `<name>.mypinata.cloud`) are routed by
+//! `uploads.pinata.cloud`, `managed.mypinata.cloud`, the W3IPFS hosts, `<name>.mypinata.cloud`) are routed by
 //! host instead, so clients configured for the real services work through a proxy or
 //! a hosts-file entry. Admin credentials for every service are provisioned on first
 //! start ([`RunningEmulator::credentials`]).

@@ -102,6 +102,8 @@ fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::
     let mut out = std::io::stdout().lock();
     writeln!(out, "pinion emulator listening on {origin}")?;
     writeln!(out, "  Pinata     {}", c.pinata.base_url)?;
+    writeln!(out, "  Pinata v3  {}", c.pinata.v3_base_url)?;
+    writeln!(out, "  v3 uploads {}", c.pinata.uploads_url)?;
     writeln!(out, "  Submarine  {}", c.submarine.base_url)?;
     writeln!(out, "  Gateway    {}/ipfs/<cid>", c.submarine.gateway_url)?;
     writeln!(out, "  W3IPFS     {}", c.w3ipfs.base_url)?;

@@ -87,7 +87,18 @@ async fn prints_base_urls_and_writes_credentials_for_scripts() {
     let raw: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     for (service, fields) in [
-        ("pinata", &["base_url", "jwt", "api_key", "api_secret"][..]),
+        (
+            "pinata",
+            &[
+                "base_url",
+                "v3_base_url",
+                "uploads_url",
+                "gateway_url",
+                "jwt",
+                "api_key",
+                "api_secret",
+            ][..],
+        ),
         ("submarine", &["base_url", "api_key", "gateway_url"][..]),
         ("w3ipfs", &["base_url", "api_key", "secret_key", "jwt"][..]),
     ] {
@@ -110,15 +121,17 @@ async fn prints_base_urls_and_writes_credentials_for_scripts() {
     let stdout = running.0.stdout.take().unwrap();
     let first_lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(5)
+        .take(7)
         .map(Result::unwrap)
         .collect();
     assert!(first_lines[0].starts_with("pinion emulator listening on http://127.0.0.1:"));
-    assert!(
-        first_lines
-            .iter()
-            .any(|l| l.contains(&credentials.w3ipfs.base_url))
-    );
+    for base in [
+        &credentials.w3ipfs.base_url,
+        &credentials.pinata.v3_base_url,
+        &credentials.pinata.uploads_url,
+    ] {
+        assert!(first_lines.iter().any(|l| l.contains(base.as_str())));
+    }
 
     let answer = http()
         .get(format!(

@@ -19,10 +19,17 @@ async fn unknown_v3_paths_answer_in_the_v3_shape() {
         v3.uploads.get("/nothing/here", 404).await,
         // A files list on the uploads host does not exist.
         v3.uploads.get("/files/public", 404).await,
-        // Networks are public or private.
-        v3.api.get("/files/shared", 404).await,
     ] {
         assert_eq!(v3_error(&body).0, 404, "{body}");
+    }
+    // Networks are public or private: another value is a bad parameter.
+    for (method, path) in [
+        (Method::GET, "/files/shared"),
+        (Method::POST, "/groups/shared"),
+        (Method::GET, "/files/shared/0191"),
+    ] {
+        let body = v3.api.call(method, path, None, 400).await;
+        assert!(v3_error(&body).1.contains("network"), "{body}");
     }
 }
 

@@ -52,7 +52,7 @@ pub(crate) fn authorize_v3(
     path: &str,
 ) -> Result<Option<V3Caller>, Response> {
     let Some(found) = operation(host, method, path) else {
-        return Err(V3Reason::RouteNotFound.error(format!("Cannot {method} {path}")));
+        return Err(unknown_operation(host, method, path));
     };
     match found.authorization() {
         V3Authorization::Key(requirement) | V3Authorization::KeyOrSignedUrl(requirement) => {
@@ -119,6 +119,30 @@ pub(crate) fn authorize_key(
     }
 }
 
+/// The refusal of a request the router matched but no operation fits: 400 when only
+/// its `{network}` is wrong (`/files/shared`: the parameter is an enum), 404 otherwise
+/// (a route of the other host).
+fn unknown_operation(host: V3Host, method: &str, path: &str) -> Response {
+    let bare = path
+        .strip_prefix("/v3")
+        .filter(|rest| rest.starts_with('/'))
+        .unwrap_or(path);
+    let segments: Vec<&str> = bare.split('/').collect();
+    if let Some(network) = segments
+        .get(2)
+        .filter(|s| **s != "public" && **s != "private")
+    {
+        let mut fixed = segments.clone();
+        fixed[2] = "public";
+        if operation(host, method, &fixed.join("/")).is_some() {
+            return V3Reason::InvalidRequest.error(format!(
+                "network must be public or private, not {network:?}"
+            ));
+        }
+    }
+    V3Reason::RouteNotFound.error(format!("Cannot {method} {path}"))
+}
+
 /// Middleware of every v3 route: finds the operation and authorizes it before the body
 /// is read (see [`authorize_v3`]), then hands the handler the [`V3Operation`], the
 /// [`V3Host`] and, when a key authorized it, the [`V3Caller`] as request extensions.
@@ -130,7 +154,7 @@ pub(crate) async fn guard(
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
     let Some(found) = operation(host, &method, &path) else {
-        return V3Reason::RouteNotFound.error(format!("Cannot {method} {path}"));
+        return unknown_operation(host, &method, &path);
     };
     let caller = match found.authorization() {
         // A TUS location may be authorized by the signed URL it came from: its handler

@@ -15,6 +15,7 @@
 //! every route uses the names of the [`FILE`] and [`FILES`] constants at their shapes
 //! (handlers extract by position).
 
+mod analytics;
 mod auth;
 mod download_links;
 pub(crate) mod error;
@@ -100,6 +101,16 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
                 .delete(signatures::remove),
         )
         .route("/api_keys", get(keys::list).post(keys::create))
+        .route("/analytics/gateways/top", get(analytics::top))
+        .route("/ipfs/gateway_analytics_top", get(analytics::top))
+        .route(
+            "/analytics/gateways/time_series",
+            get(analytics::time_series),
+        )
+        .route(
+            "/ipfs/gateway_analytics_time_series",
+            get(analytics::time_series),
+        )
         .route("/api_keys/{key}", axum::routing::delete(keys::revoke))
         .route(
             "/files/public/pin_by_cid",
