@@ -177,3 +177,45 @@ async fn a_chunk_cut_midway_resumes_from_the_offset_head_reports() {
     assert!(file.verified);
     assert_eq!(file.cid, cid);
 }
+
+#[tokio::test]
+async fn readers_of_declared_length_go_over_tus_too() {
+    use pinion::upload::UploadSource;
+    use tokio::io::AsyncReadExt;
+    let emulator = Emulator::builder().start().await.unwrap();
+    let c = emulator.credentials().clone();
+    let client = v3_client(&c);
+    let len = MULTIPART_LIMIT + 1;
+    let mut hasher = pinion::cid::FileHasher::new(pinion::cid::CidVersion::V1);
+    let block = vec![7u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = usize::try_from(left.min(block.len() as u64)).unwrap();
+        hasher.update(&block[..n]);
+        left -= n as u64;
+    }
+    let cid = hasher.finish().cid.to_string();
+    let source = UploadSource::Reader {
+        name: "stream.bin".to_owned(),
+        reader: Box::new(tokio::io::repeat(7).take(len)),
+        len: Some(len),
+    };
+    let file = client
+        .upload(Network::Private, source, UploadOptions::default())
+        .await
+        .unwrap();
+    assert!(file.verified);
+    assert_eq!(file.cid, cid);
+
+    // A reader that gives less than it declared fails with that reason.
+    let short = UploadSource::Reader {
+        name: "short.bin".to_owned(),
+        reader: Box::new(tokio::io::repeat(7).take(len - 10)),
+        len: Some(len),
+    };
+    let error = client
+        .upload(Network::Private, short, UploadOptions::default())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("short of"), "{error}");
+}

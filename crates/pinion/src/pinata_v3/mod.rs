@@ -45,6 +45,7 @@ mod presigned;
 mod service;
 mod swaps_signatures;
 mod tus;
+mod tus_source;
 mod upload;
 
 pub use choice::PinataApi;

@@ -7,18 +7,17 @@
 //! Resuming across processes is not offered yet: an upload that cannot go on (its
 //! resyncs used up) fails, and starting again starts from zero.
 
-use std::io::SeekFrom;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use futures::StreamExt;
 use serde_json::{Map, Value};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use super::tus_source::TusSource;
 use super::{Client, Network, UploadedFile};
 use crate::Error;
-use crate::cid::{CidVersion, Expected, FileHasher, WalkedFile};
+use crate::cid::{CidVersion, Expected, FileHasher};
 use crate::scopes::Service;
 use crate::upload::{self, Progress, UploadOptions, Uploaded};
 
@@ -84,10 +83,10 @@ impl Client {
     /// Sends `file` over TUS and returns the file it became, its CID checked.
     pub(super) async fn upload_tus(
         &self,
-        file: &WalkedFile,
+        file: &TusSource<'_>,
         upload: TusUpload<'_>,
     ) -> Result<UploadedFile, Error> {
-        let location = self.tus_create(file.len, &upload).await?;
+        let location = self.tus_create(file.len(), &upload).await?;
         let verify = upload.options.verify;
         let hashing = Arc::new(Mutex::new(Hashing {
             hasher: verify.then(|| FileHasher::new(upload.version)),
@@ -215,7 +214,7 @@ impl Client {
     /// failure; returns the `Upload-CID` of the last answer.
     async fn tus_send(
         &self,
-        file: &WalkedFile,
+        file: &TusSource<'_>,
         location: &str,
         hashing: &Arc<Mutex<Hashing>>,
         options: &UploadOptions,
@@ -224,7 +223,7 @@ impl Client {
         let mut failures = 0u32;
         let mut attempt = 0u32;
         loop {
-            let len = (file.len - offset).min(TUS_CHUNK);
+            let len = (file.len() - offset).min(TUS_CHUNK);
             match self
                 .tus_chunk(file, location, offset, len, hashing, options, attempt)
                 .await
@@ -232,7 +231,7 @@ impl Client {
                 Ok((new_offset, cid)) => {
                     failures = 0;
                     offset = new_offset;
-                    if offset >= file.len {
+                    if offset >= file.len() {
                         return cid.ok_or_else(|| Error::Decode {
                             service: Service::Pinata,
                             status: http::StatusCode::NO_CONTENT,
@@ -258,10 +257,10 @@ impl Client {
                         match self.tus_offset(location).await {
                             Ok(found) => {
                                 let sent = hashing.lock().unwrap_or_else(|e| e.into_inner()).upto;
-                                if found > sent.min(file.len) {
+                                if found > sent.min(file.len()) {
                                     return Err(tus_broken(format!(
                                         "after a failure the service says it has {found} bytes, but only {sent} of {} were sent",
-                                        file.len
+                                        file.len()
                                     )));
                                 }
                                 offset = found;
@@ -281,7 +280,7 @@ impl Client {
     #[allow(clippy::too_many_arguments)]
     async fn tus_chunk(
         &self,
-        file: &WalkedFile,
+        file: &TusSource<'_>,
         location: &str,
         offset: u64,
         len: u64,
@@ -289,7 +288,7 @@ impl Client {
         options: &UploadOptions,
         attempt: u32,
     ) -> Result<(u64, Option<String>), Error> {
-        let total = file.len;
+        let total = file.len();
         let response = self
             .engine()
             .send_built(
@@ -297,43 +296,39 @@ impl Client {
                 super::operation("tus_upload_chunk"),
                 false,
                 |_, activity| {
-                    let opened = file.open()?;
                     let hashing = hashing.clone();
                     let options = options.clone();
-                    let stream = futures::stream::once(async move {
-                        let mut reader = tokio::fs::File::from_std(opened);
-                        reader.seek(SeekFrom::Start(offset)).await?;
-                        Ok::<_, std::io::Error>(tokio_util::io::ReaderStream::with_capacity(
-                            reader.take(len),
-                            256 * 1024,
-                        ))
-                    })
-                    .map(|opened| match opened {
-                        Ok(stream) => stream.left_stream(),
-                        Err(error) => futures::stream::iter([Err(error)]).right_stream(),
-                    })
-                    .flatten()
-                    .scan(offset, move |position, chunk| {
-                        let chunk = chunk.inspect(|bytes| {
-                            let start = *position;
-                            *position += bytes.len() as u64;
-                            let mut hashing = hashing.lock().unwrap_or_else(|e| e.into_inner());
-                            if hashing.upto < *position && hashing.upto >= start {
-                                let from = usize::try_from(hashing.upto - start).unwrap_or(0);
-                                if let Some(hasher) = hashing.hasher.as_mut() {
-                                    hasher.update(&bytes[from..]);
-                                }
-                                hashing.upto = *position;
+                    let stream = file
+                        .chunk(offset, len)?
+                        .scan(offset, move |position, chunk| {
+                            // Our own side failed (the file or reader): that error, not
+                            // the transport's, is what the upload ends with.
+                            if let Err(error) = &chunk {
+                                activity.fail(Error::io(
+                                    None,
+                                    std::io::Error::new(error.kind(), error.to_string()),
+                                ));
                             }
-                            activity.tick();
-                            options.report(Progress {
-                                sent: *position,
-                                total: Some(total),
-                                attempt,
+                            let chunk = chunk.inspect(|bytes| {
+                                let start = *position;
+                                *position += bytes.len() as u64;
+                                let mut hashing = hashing.lock().unwrap_or_else(|e| e.into_inner());
+                                if hashing.upto < *position && hashing.upto >= start {
+                                    let from = usize::try_from(hashing.upto - start).unwrap_or(0);
+                                    if let Some(hasher) = hashing.hasher.as_mut() {
+                                        hasher.update(&bytes[from..]);
+                                    }
+                                    hashing.upto = *position;
+                                }
+                                activity.tick();
+                                options.report(Progress {
+                                    sent: *position,
+                                    total: Some(total),
+                                    attempt,
+                                });
                             });
+                            futures::future::ready(Some(chunk))
                         });
-                        futures::future::ready(Some(chunk))
-                    });
                     let url = url::Url::parse(location)
                         .map_err(|e| Error::invalid_input("TUS location", e.to_string()))?;
                     let mut request = self.request(reqwest::Method::PATCH, url)?;

@@ -144,13 +144,19 @@ impl Client {
         }
         let version = options.cid_version.unwrap_or(CidVersion::V1);
         if let Some(len) = prepared.content_len().filter(|len| *len > MULTIPART_LIMIT) {
-            let Some(file) = prepared.single_file() else {
-                return Err(Error::invalid_input(
-                    "upload",
-                    format!(
-                        "{len} bytes is above Pinata's multipart limit of {MULTIPART_LIMIT} bytes, so it goes over TUS, which needs to read the file again after a failure: upload it from a file"
-                    ),
-                ));
+            let source = match prepared.single_file() {
+                Some(file) => super::tus_source::TusSource::File(file),
+                None => match prepared.take_single_reader() {
+                    Some(reader) => super::tus_source::TusSource::reader(reader, len),
+                    None => {
+                        return Err(Error::invalid_input(
+                            "upload",
+                            format!(
+                                "{len} bytes is above Pinata's multipart limit of {MULTIPART_LIMIT} bytes, so it goes over TUS, which takes one file or one reader"
+                            ),
+                        ));
+                    }
+                },
             };
             let upload = super::tus::TusUpload {
                 network,
@@ -160,7 +166,7 @@ impl Client {
                 version,
                 options: &options,
             };
-            return self.upload_tus(file, upload).await;
+            return self.upload_tus(&source, upload).await;
         }
         let mut multipart = Multipart::new(prepared, "file");
         multipart.field("network", network.to_string());

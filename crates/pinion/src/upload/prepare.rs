@@ -59,6 +59,19 @@ impl Prepared {
         }
     }
 
+    /// The reader of a one-reader upload, taken out (it can be read only once).
+    pub(crate) fn take_single_reader(&self) -> Option<Box<dyn AsyncRead + Send + Unpin>> {
+        match self.files.as_slice() {
+            [
+                PlannedFile {
+                    content: Content::Reader(reader),
+                    ..
+                },
+            ] => reader.lock().unwrap_or_else(|e| e.into_inner()).take(),
+            _ => None,
+        }
+    }
+
     /// The symbolic links a directory upload leaves out.
     pub(crate) fn skipped_links(&self) -> Vec<SkippedLink> {
         self.walk
