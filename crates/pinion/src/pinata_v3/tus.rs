@@ -1,8 +1,9 @@
 //! Files above Pinata's multipart limit go over TUS 1.0.0 (`POST {uploads}/files`
 //! creates the upload, `PATCH <Location>` sends it in chunks of at most 50 MiB, `HEAD`
 //! finds where the service stands after a failure, the last `204` carries
-//! `Upload-CID`). The file is streamed from disk with constant memory and hashed as it
-//! goes, each byte once, so the local CID is ready when the last chunk is.
+//! `Upload-CID`). The file (or reader of declared length, see `tus_source`) is streamed
+//! with constant memory and hashed as it goes, each byte once, so the local CID is
+//! ready when the last chunk is.
 //!
 //! Resuming across processes is not offered yet: an upload that cannot go on (its
 //! resyncs used up) fails, and starting again starts from zero.
