@@ -114,6 +114,10 @@ pub struct ClientBuilder<C> {
     /// A `PINION_ALLOW_INSECURE_HTTP` value that is not a yes or a no, refused when
     /// the client is built.
     pub(crate) unreadable_insecure_env: Option<String>,
+    /// Pinata only: the v3 uploads host's base URL (see `pinata_v3`).
+    pub(crate) uploads_url: Option<String>,
+    /// Pinata only: which API `build_pinning` uses (see `pinata_v3::PinataApi`).
+    pub(crate) pinata_api: crate::pinata_v3::PinataApi,
 }
 
 impl<C: Credentials> Default for ClientBuilder<C> {
@@ -129,6 +133,8 @@ impl<C: Credentials> Default for ClientBuilder<C> {
             gateway_url: None,
             allow_insecure_http: false,
             unreadable_insecure_env: None,
+            uploads_url: None,
+            pinata_api: crate::pinata_v3::PinataApi::Legacy,
         }
     }
 }
@@ -253,6 +259,20 @@ impl<C: Credentials> ClientBuilder<C> {
     where
         C: Clone,
     {
+        self.connect_engine(default_base, default_limit, false, new_api)
+    }
+
+    /// [`connect`](Self::connect), for the Pinata v3 API when `pinata_v3`.
+    pub(crate) fn connect_engine<A>(
+        self,
+        default_base: &str,
+        default_limit: RateLimit,
+        pinata_v3: bool,
+        new_api: impl FnOnce(&str, reqwest::Client, ClientContext<C>) -> A,
+    ) -> Result<Connection<A, C>, Error>
+    where
+        C: Clone,
+    {
         let credentials = self.credentials.ok_or_else(|| {
             Error::invalid_input(
                 "client configuration",
@@ -309,6 +329,7 @@ impl<C: Credentials> ClientBuilder<C> {
             self.timeouts,
             user_agent,
             credentials.secrets(),
+            pinata_v3,
         ));
         let context = ClientContext::new(credentials.clone()).with_executor(engine.clone());
         let api = new_api(&base_url, http.clone(), context);

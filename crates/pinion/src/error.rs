@@ -7,9 +7,11 @@ mod answer;
 mod generated;
 mod message;
 mod transport;
+mod v3;
 
 pub(crate) use answer::from_answer;
 pub(crate) use transport::from_reqwest;
+pub(crate) use v3::from_v3_answer;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -180,6 +182,18 @@ pub enum Error {
         why: String,
         /// The row as the service sent it.
         raw: crate::listing::RawRow,
+    },
+    /// A job that pins a CID already on IPFS ended without pinning it.
+    #[error(
+        "{service} gave up pinning {cid}: the job ended `{status}` (`expired`: the content was not found on IPFS within a day; check that a peer provides it, or give host nodes)"
+    )]
+    PinJobFailed {
+        /// Which service ran the job.
+        service: Service,
+        /// The CID the job was to pin.
+        cid: String,
+        /// The status it ended in.
+        status: String,
     },
     /// A success answer that does not have the documented shape.
     #[error("{service} answered {status} with a body pinion cannot read: {why}")]

@@ -6,6 +6,7 @@
 mod activity;
 mod answer;
 mod generated;
+mod hand_written;
 
 pub(crate) use activity::Activity;
 
@@ -33,6 +34,8 @@ pub(crate) struct Engine {
     pub(crate) timeouts: Timeouts,
     user_agent: HeaderValue,
     secrets: Vec<SecretString>,
+    /// Whether this engine sends Pinata v3 calls (looked up in the v3 table).
+    pub(crate) pinata_v3: bool,
 }
 
 /// What to do after an attempt.
@@ -77,6 +80,7 @@ impl Engine {
         timeouts: Timeouts,
         user_agent: HeaderValue,
         secrets: Vec<SecretString>,
+        pinata_v3: bool,
     ) -> Self {
         Self {
             service,
@@ -85,6 +89,17 @@ impl Engine {
             timeouts,
             user_agent,
             secrets,
+            pinata_v3,
+        }
+    }
+
+    /// The operation the generated (snake case) name `name` stands for on this
+    /// engine's API.
+    pub(crate) fn operation(&self, name: &'static str) -> Operation {
+        if self.pinata_v3 {
+            crate::pinata_v3::operation(name)
+        } else {
+            crate::operations::lookup(self.service, name)
         }
     }
 
@@ -247,6 +262,10 @@ impl Engine {
                 .await;
             span.in_scope(|| match &result {
                 Ok(response) => tracing::debug!(status = response.status().as_u16(), "answered"),
+                // Without the URL: its query may carry a signature (v3 signed URLs).
+                Err(AttemptError::Http(error)) => {
+                    tracing::debug!(error = %error.without_url_ref(), "failed")
+                }
                 Err(error) => tracing::debug!(error = ?error, "failed"),
             });
             let result = check_origin(&sent, result).map_err(|e| self.attempt_error(e))?;

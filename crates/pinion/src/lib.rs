@@ -5,8 +5,12 @@
 //!   the services as an async method, listings as [`futures::Stream`]s and pages as
 //!   [`Listing`]s, read row by row (an odd row is an [`Error::UndecodableRow`] with its
 //!   raw JSON, the others are still read);
+//! - [`pinata_v3::Client`]: Pinata's v3 API (files on public and private networks,
+//!   download links, presigned uploads, pins by CID, groups, swaps, signatures, keys with
+//!   `resources` scopes; large files over TUS);
 //! - [`PinningService`]: what Pinata and W3IPFS share, so code switches service with one
-//!   value ([`AnyPinningClient`]);
+//!   value ([`AnyPinningClient`]; Pinata over its legacy or v3 API with
+//!   [`pinata_v3::PinataApi`]);
 //! - uploads of a file, a directory or any `AsyncRead`, streamed with constant memory,
 //!   with progress and local CID verification ([`upload`], [`cid`]);
 //! - typed key scopes ([`scopes`]), content access tokens ([`token`]), secret-holding
@@ -45,6 +49,7 @@ mod neutral;
 mod operations;
 mod paginate;
 pub mod pinata;
+pub mod pinata_v3;
 mod rate_limit;
 mod redirect;
 mod retry;

@@ -16,12 +16,18 @@ pub(crate) struct Operation {
     /// itself, after looking the CID up.
     pub(crate) resend_safe: bool,
     pub(crate) bucket: Bucket,
+    /// The Pinata v3 operation, for calls of the v3 API (whose operationIds repeat some
+    /// legacy ones, so `spec_id` alone does not tell).
+    pub(crate) v3: Option<crate::scopes::pinata_v3::V3Operation>,
 }
 
 impl Operation {
     /// The capability a key needs for this operation, when one is known.
     pub(crate) fn needed(&self) -> Option<Capability> {
-        Capability::needed_by(self.service, self.spec_id)
+        match self.v3 {
+            Some(operation) => operation.capability(),
+            None => Capability::needed_by(self.service, self.spec_id),
+        }
     }
 }
 
@@ -117,12 +123,14 @@ pub(crate) fn lookup(service: Service, name: &'static str) -> Operation {
             spec_id: name,
             resend_safe: false,
             bucket: G,
+            v3: None,
         },
         |row| Operation {
             service,
             spec_id: row.1,
             resend_safe: row.2,
             bucket: row.3,
+            v3: None,
         },
     )
 }

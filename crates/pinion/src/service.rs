@@ -289,6 +289,8 @@ pub enum AnyPinningClient {
     Pinata(pinata::Client),
     /// W3IPFS.
     W3ipfs(w3ipfs::Client),
+    /// Pinata through its v3 API (see [`crate::pinata_v3::PinataApi`]).
+    PinataV3(crate::pinata_v3::Client),
 }
 
 macro_rules! both {
@@ -296,6 +298,7 @@ macro_rules! both {
         match $self {
             AnyPinningClient::Pinata($client) => $call.await,
             AnyPinningClient::W3ipfs($client) => $call.await,
+            AnyPinningClient::PinataV3($client) => $call.await,
         }
     };
 }
@@ -303,7 +306,7 @@ macro_rules! both {
 impl PinningService for AnyPinningClient {
     fn service(&self) -> Service {
         match self {
-            Self::Pinata(_) => Service::Pinata,
+            Self::Pinata(_) | Self::PinataV3(_) => Service::Pinata,
             Self::W3ipfs(_) => Service::W3ipfs,
         }
     }

@@ -93,6 +93,11 @@ impl Engine {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Error {
+        if let Some(v3) = operation.v3 {
+            return error::from_v3_answer(self.service, status, headers, body, v3, &|text| {
+                self.redact(text)
+            });
+        }
         error::from_answer(
             self.service,
             status,

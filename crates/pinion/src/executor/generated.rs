@@ -11,7 +11,7 @@ use http::{HeaderMap, StatusCode};
 use super::answer::{MAX_ANSWER_BODY, MAX_ERROR_BODY, too_large};
 use super::{AttemptError, Engine};
 use crate::error::{self, Error};
-use crate::operations::{self, Operation};
+use crate::operations::Operation;
 
 /// What the executor saw of the last answer of a generated operation.
 #[derive(Debug)]
@@ -158,7 +158,7 @@ impl pinion_api::Executor for Engine {
         operation_id: &'static str,
     ) -> pinion_api::ExecuteFuture<'a> {
         Box::pin(async move {
-            let operation = operations::lookup(self.service, operation_id);
+            let operation = self.operation(operation_id);
             let (result, resent) = self.send_cloneable(client, operation, request).await;
             let record = |answer, refused| {
                 let _ = CAPTURE.try_with(|slot| {

@@ -37,7 +37,7 @@ pub(crate) use multipart::Multipart;
 pub use options::UploadOptions;
 pub(crate) use prepare::prepare;
 pub(crate) use send::{send, versions_to_hash};
-pub(crate) use verify::finish;
+pub(crate) use verify::{check, finish};
 
 /// How far an upload got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

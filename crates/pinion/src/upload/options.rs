@@ -167,6 +167,14 @@ impl UploadOptions {
             .wrap_with_directory(self.wrap_with_directory)
     }
 
+    /// Reports progress to the caller's sink, if any (uploads sent in pieces, such as
+    /// TUS, whose bodies are not a [`Multipart`](super::Multipart)).
+    pub(crate) fn report(&self, progress: super::Progress) {
+        if let Some(sink) = &self.progress {
+            sink.report(progress);
+        }
+    }
+
     /// Refuses key-values that are not strings, numbers or booleans.
     pub(crate) fn checked_keyvalues(
         &self,

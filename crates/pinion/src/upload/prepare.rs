@@ -46,6 +46,32 @@ impl Prepared {
             .all(|file| matches!(file.content, Content::File(_)))
     }
 
+    /// The file of a one-file upload from disk (not a reader, not a directory).
+    pub(crate) fn single_file(&self) -> Option<&WalkedFile> {
+        match self.files.as_slice() {
+            [
+                PlannedFile {
+                    content: Content::File(walked),
+                    ..
+                },
+            ] if self.walk.is_none() => Some(walked),
+            _ => None,
+        }
+    }
+
+    /// The reader of a one-reader upload, taken out (it can be read only once).
+    pub(crate) fn take_single_reader(&self) -> Option<Box<dyn AsyncRead + Send + Unpin>> {
+        match self.files.as_slice() {
+            [
+                PlannedFile {
+                    content: Content::Reader(reader),
+                    ..
+                },
+            ] => reader.lock().unwrap_or_else(|e| e.into_inner()).take(),
+            _ => None,
+        }
+    }
+
     /// The symbolic links a directory upload leaves out.
     pub(crate) fn skipped_links(&self) -> Vec<SkippedLink> {
         self.walk
@@ -126,7 +152,7 @@ impl Prepared {
     }
 
     /// Total bytes of file content, when every length is known.
-    pub(super) fn content_len(&self) -> Option<u64> {
+    pub(crate) fn content_len(&self) -> Option<u64> {
         self.files.iter().map(|f| f.len).sum()
     }
 }

@@ -18,6 +18,17 @@ pub(crate) fn finish(
     mut pinned: Uploaded,
 ) -> Result<Uploaded, Error> {
     pinned.skipped_links = multipart.prepared().skipped_links();
+    check(service, options, expected, pinned)
+}
+
+/// [`finish`] for uploads sent without a [`Multipart`] body (TUS): `pinned` checked
+/// against `expected` unless verification is off.
+pub(crate) fn check(
+    service: Service,
+    options: &UploadOptions,
+    expected: Option<Expected>,
+    mut pinned: Uploaded,
+) -> Result<Uploaded, Error> {
     let Some(expected) = expected.filter(|_| options.verify) else {
         return Ok(pinned);
     };

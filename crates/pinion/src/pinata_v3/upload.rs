@@ -1,0 +1,281 @@
+//! Uploads through v3 (`POST {uploads}/files`, multipart): a file, JSON or any
+//! `AsyncRead`, public or private, streamed with constant memory by the same machinery
+//! as the legacy uploads ([`crate::upload`]), the local CID computed while sending and
+//! checked against the answer.
+//!
+//! A directory goes to the public network only, the way Pinata's SDK sends it: through
+//! the legacy `pinFileToIPFS` (v3 takes one file per upload); a private directory is
+//! refused before any request.
+
+use serde_json::{Map, Value};
+
+use super::{Client, Network};
+use crate::Error;
+use crate::cid::CidVersion;
+use crate::scopes::Service;
+use crate::upload::{self, Multipart, UploadOptions, UploadSource, Uploaded};
+
+/// The largest file sent as one multipart request: Pinata's documented limit is
+/// 100 MB (bytes, not MiB); larger files take TUS (see `tus`).
+pub const MULTIPART_LIMIT: u64 = 100_000_000;
+
+/// A file an upload created (or found: [`duplicate`](Self::duplicate)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UploadedFile {
+    /// The file's id (for [`Client::file`], groups, updates).
+    pub id: String,
+    /// The root CID.
+    pub cid: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// Its size in bytes, as the service says.
+    pub size: Option<u64>,
+    /// The network it is on.
+    pub network: Network,
+    /// Its group.
+    pub group_id: Option<String>,
+    /// The MIME type the service detected.
+    pub mime_type: Option<String>,
+    /// Its key-values.
+    pub keyvalues: Map<String, Value>,
+    /// Whether the account already had this CID.
+    pub duplicate: Option<bool>,
+    /// Whether the returned CID was checked against the one computed while sending.
+    pub verified: bool,
+    /// The offset a resumed upload started from (0: sent from the start).
+    pub resumed_from: u64,
+}
+
+pub(super) fn cid_field(version: CidVersion) -> &'static str {
+    match version {
+        CidVersion::V0 => "v0",
+        CidVersion::V1 => "v1",
+    }
+}
+
+/// Key-values as v3 stores them: strings (numbers and booleans written out).
+fn string_keyvalues(keyvalues: Map<String, Value>) -> Map<String, Value> {
+    keyvalues
+        .into_iter()
+        .map(|(key, value)| {
+            let text = match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            (key, Value::String(text))
+        })
+        .collect()
+}
+
+impl UploadedFile {
+    /// The upload's answer, its CID checked against the local one (`expected`)
+    /// unless verification is off.
+    pub(super) fn checked(
+        file: pinion_api::pinata_v3_uploads::types::UploadedFile,
+        network: Network,
+        options: &UploadOptions,
+        multipart: &Multipart,
+        expected: Option<crate::cid::Expected>,
+    ) -> Result<Self, Error> {
+        let pinned = Uploaded::pinned(
+            file.cid.clone(),
+            file.size.and_then(|size| u64::try_from(size).ok()),
+            Some(file.id.clone()),
+            file.is_duplicate,
+        );
+        let checked = upload::finish(Service::Pinata, options, multipart, expected, pinned)?;
+        Ok(Self {
+            id: file.id,
+            cid: file.cid,
+            name: file.name,
+            size: checked.size,
+            network,
+            group_id: file.group_id,
+            mime_type: file.mime_type,
+            keyvalues: file.keyvalues,
+            duplicate: file.is_duplicate,
+            verified: checked.verified,
+            resumed_from: 0,
+        })
+    }
+}
+
+impl Client {
+    /// Uploads `source` to `network` (`POST {uploads}/files`), streamed.
+    ///
+    /// [`UploadOptions`] name the file, its group and key-values and the CID version
+    /// (v1 unless set); [`UploadOptions::verify`] (on by default) checks the returned
+    /// CID against the one computed while sending. A directory goes public only
+    /// (through the legacy `pinFileToIPFS`, as Pinata's SDK does); a private directory,
+    /// and [`UploadOptions::wrap_with_directory`], are refused before any request.
+    pub async fn upload(
+        &self,
+        network: Network,
+        source: UploadSource,
+        options: UploadOptions,
+    ) -> Result<UploadedFile, Error> {
+        if let UploadSource::Directory(path) = source {
+            return self.upload_directory(network, path, options).await;
+        }
+        if options.wrap_with_directory {
+            return Err(Error::invalid_input(
+                "wrap_with_directory",
+                "Pinata v3 stores one file per upload and cannot wrap it in a directory: upload a directory instead, or use the legacy API",
+            ));
+        }
+        if options.skip_if_pinned {
+            return Err(Error::invalid_input(
+                "skip_if_pinned",
+                "is not offered over v3, which reports duplicates itself (`duplicate` in the result)",
+            ));
+        }
+        let prepared = upload::prepare(source, &options).await?;
+        let keyvalues = string_keyvalues(
+            options.checked_keyvalues(Some(pinion_rules::metadata::MAX_KEYVALUES))?,
+        );
+        let name = options
+            .name
+            .clone()
+            .unwrap_or_else(|| prepared.name.clone());
+        crate::args::non_empty("name", &name)?;
+        if let Some(group) = &options.group_id {
+            crate::args::non_empty("group id", group)?;
+        }
+        let version = options.cid_version.unwrap_or(CidVersion::V1);
+        if let Some(len) = prepared.content_len().filter(|len| *len > MULTIPART_LIMIT) {
+            let source = match prepared.single_file() {
+                Some(file) => super::tus_source::TusSource::File(file),
+                None => match prepared.take_single_reader() {
+                    Some(reader) => super::tus_source::TusSource::reader(reader, len),
+                    None => {
+                        return Err(Error::invalid_input(
+                            "upload",
+                            format!(
+                                "{len} bytes is above Pinata's multipart limit of {MULTIPART_LIMIT} bytes, so it goes over TUS, which takes one file or one reader"
+                            ),
+                        ));
+                    }
+                },
+            };
+            let upload = super::tus::TusUpload {
+                network,
+                name,
+                group_id: options.group_id.clone(),
+                keyvalues,
+                version,
+                options: &options,
+            };
+            return self.upload_tus(&source, upload).await;
+        }
+        let mut multipart = Multipart::new(prepared, "file");
+        multipart.field("network", network.to_string());
+        multipart.field("name", name);
+        if let Some(group) = &options.group_id {
+            multipart.field("group_id", group.clone());
+        }
+        if !keyvalues.is_empty() {
+            multipart.field("keyvalues", Value::Object(keyvalues).to_string());
+        }
+        multipart.field("cid_version", cid_field(version));
+        let versions = upload::versions_to_hash(&options, Some(version));
+        let url = format!("{}/files", self.inner.uploads_url);
+        let (answer, expected): (pinion_api::pinata_v3_uploads::types::UploadResponse, _) =
+            upload::send(
+                self.engine(),
+                self.http(),
+                &url,
+                super::operation("upload_file"),
+                &multipart,
+                &versions,
+                &options,
+                &self.inner.connection.credentials,
+            )
+            .await?;
+        UploadedFile::checked(answer.data, network, &options, &multipart, expected)
+    }
+
+    /// Uploads one file from disk to `network`; see [`upload`](Self::upload).
+    pub async fn upload_file(
+        &self,
+        network: Network,
+        path: impl Into<std::path::PathBuf>,
+        options: UploadOptions,
+    ) -> Result<UploadedFile, Error> {
+        self.upload(network, UploadSource::File(path.into()), options)
+            .await
+    }
+
+    /// Uploads a JSON document to `network` as a file (named `data.json` unless
+    /// [`UploadOptions::name`] says otherwise).
+    pub async fn upload_json(
+        &self,
+        network: Network,
+        document: &Value,
+        options: UploadOptions,
+    ) -> Result<UploadedFile, Error> {
+        let bytes = serde_json::to_vec(document)
+            .map_err(|e| Error::invalid_input("JSON document", e.to_string()))?;
+        let len = bytes.len() as u64;
+        let source = UploadSource::Reader {
+            name: "data.json".to_owned(),
+            reader: Box::new(std::io::Cursor::new(bytes)),
+            len: Some(len),
+        };
+        self.upload(network, source, options).await
+    }
+
+    /// A directory: public only, through the legacy `pinFileToIPFS` (as Pinata's SDK
+    /// does), then its v3 file record.
+    async fn upload_directory(
+        &self,
+        network: Network,
+        path: std::path::PathBuf,
+        options: UploadOptions,
+    ) -> Result<UploadedFile, Error> {
+        if network == Network::Private {
+            return Err(Error::invalid_input(
+                "private directory",
+                format!(
+                    "{}: Pinata's private network takes single files only (its v3 upload carries one file, and directories go through the public-only legacy upload): upload the directory to the public network, or its files one by one",
+                    path.display()
+                ),
+            ));
+        }
+        let pinned = self.inner.legacy.pin_directory(path, options).await?;
+        let record = self
+            .file_by_cid(Network::Public, &pinned.cid)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                service: Service::Pinata,
+                what: format!(
+                    "v3 file record of the directory just pinned as {}",
+                    pinned.cid
+                ),
+            })?;
+        Ok(UploadedFile {
+            id: record.id,
+            cid: pinned.cid,
+            name: record.name,
+            size: pinned.size,
+            network,
+            group_id: record.group_id,
+            mime_type: record.mime_type,
+            keyvalues: record.keyvalues.map(Into::into).unwrap_or_default(),
+            duplicate: pinned.duplicate,
+            verified: pinned.verified,
+            resumed_from: 0,
+        })
+    }
+
+    /// The newest file of `cid` on `network`, if any.
+    pub async fn file_by_cid(
+        &self,
+        network: Network,
+        cid: &str,
+    ) -> Result<Option<super::types::File>, Error> {
+        let filter = super::FileFilter::default().cid(cid).limit(1);
+        let page = self.files_page(network, &filter, None).await?;
+        Ok(page.files.into_rows()?.into_iter().next())
+    }
+}

@@ -1,0 +1,63 @@
+//! Pinata v3's secrets that are URLs (signed upload URLs and download links) never
+//! reach the tracing log or an error's text, even when the request fails.
+//!
+//! In its own process, with a global subscriber (see `secrets_in_logs.rs` for why).
+
+use std::sync::{Arc, Mutex};
+
+use pinion::pinata_v3::SignedUploadUrl;
+use pinion::upload::{UploadOptions, UploadSource};
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn a_signed_url_that_fails_stays_out_of_logs_and_errors() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+
+    // Nothing listens on port 9: every attempt fails to connect and is logged.
+    let url = SignedUploadUrl::new(
+        "http://127.0.0.1:9/files/0191?X-Algorithm=PINATA2&X-Signature=5ec7e75ec7e75ec7e7",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.txt");
+    std::fs::write(&path, "a").unwrap();
+    let error = url
+        .upload(UploadSource::File(path), UploadOptions::default())
+        .await
+        .unwrap_err();
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("failed"), "the failure is logged: {logs}");
+    for shown in [
+        logs,
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{url:?}"),
+    ] {
+        assert!(!shown.contains("5ec7e75ec7e7"), "{shown}");
+    }
+}
