@@ -478,3 +478,41 @@ async fn without_a_state_dir_the_ca_lives_and_dies_with_the_temp_dir() {
         "the CA is removed with the temporary directory"
     );
 }
+
+/// URLs the emulator builds back to itself over the TLS front say `https`: a TUS
+/// `Location` made through a `CONNECT` tunnel to uploads.pinata.cloud is fetched as is
+/// by the SDKs, so `http` there would send the next PATCH around the tunnel.
+#[tokio::test]
+async fn tus_locations_made_through_the_tunnel_are_https() {
+    let emulator = start_tls().await;
+    let tls = emulator.tls().unwrap().clone();
+    let client = client_through(Some(&tls.proxy_url), ca_certificate(&emulator));
+    let jwt = &emulator.credentials().pinata.jwt;
+    let created = client
+        .post("https://uploads.pinata.cloud/v3/files")
+        .bearer_auth(jwt)
+        .header("upload-length", "5")
+        .header("upload-metadata", "filename aGVsbG8udHh0,network cHVibGlj")
+        .header("x-forwarded-proto", "http")
+        .send()
+        .await
+        .expect("the tunnel to uploads.pinata.cloud works");
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("https://uploads.pinata.cloud/v3/files/"),
+        "{location}"
+    );
+    let patched = client
+        .patch(&location)
+        .bearer_auth(jwt)
+        .header("content-type", "application/offset+octet-stream")
+        .header("upload-offset", "0")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 204);
+    assert!(patched.headers().contains_key("upload-cid"));
+    emulator.shutdown().await;
+}

@@ -56,7 +56,14 @@ pub(crate) async fn serve_tls<IO>(
     };
     let service =
         hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-            let response = handler(request.map(Body::new));
+            let mut request = request.map(Body::new);
+            // The emulator is the TLS end itself: URLs it builds back to itself (TUS
+            // locations, signed upload URLs) must say https, whatever the client sent.
+            request.headers_mut().insert(
+                axum::http::header::HeaderName::from_static("x-forwarded-proto"),
+                axum::http::HeaderValue::from_static("https"),
+            );
+            let response = handler(request);
             async move { Ok::<_, Infallible>(response.await) }
         });
     let connection =
