@@ -124,6 +124,9 @@ pub enum Command {
     /// Private content on Pinata Submarine.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// Files on Pinata's v3 API, public or private (`--private`), and signed links.
+    #[command(subcommand)]
+    Files(crate::files::FilesCommand),
     /// Serve the emulator in the foreground.
     Emulator(EmulatorArgs),
     /// Print shell completions.

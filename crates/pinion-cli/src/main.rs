@@ -9,6 +9,7 @@ mod config;
 mod content;
 mod context;
 mod exit;
+mod files;
 mod jobs;
 mod keys;
 mod listing;
@@ -97,6 +98,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Usage => usage::usage(ctx).await,
         Command::Nft(command) => nft::run(ctx, command).await,
         Command::Content(command) => content::run(ctx, command).await,
+        Command::Files(command) => files::run(ctx, command).await,
         Command::Cid(_)
         | Command::Completions { .. }
         | Command::Man { .. }
