@@ -299,4 +299,129 @@ fn help_of_files_commands_matches_the_snapshots() {
         env.ok(&["files", "link", "--help"]),
         file!["snapshots/files-link-help.txt"]
     );
+    assert_data_eq!(
+        env.ok(&["files", "sign-upload", "--help"]),
+        file!["snapshots/files-sign-upload-help.txt"]
+    );
+}
+
+#[test]
+fn a_cid_is_pinned_and_waited_for() {
+    let env = Env::new();
+    let file = env.file("again.txt", b"pinned again by CID\n");
+    let uploaded = env.json(&["--local", "files", "upload", &file]);
+    let cid = uploaded["cid"].as_str().unwrap().to_owned();
+    env.ok(&[
+        "--local",
+        "files",
+        "delete",
+        uploaded["id"].as_str().unwrap(),
+    ]);
+
+    let pinned = env.json(&[
+        "--local",
+        "files",
+        "pin",
+        &cid,
+        "--name",
+        "by-cid",
+        "--wait",
+        "--poll-interval",
+        "50ms",
+    ]);
+    assert_eq!(pinned["cid"], cid.as_str());
+    assert_eq!(pinned["name"], "by-cid");
+    let listed = env.ok(&["--local", "-q", "files", "list", "--cid", &cid]);
+    assert_eq!(listed.trim(), pinned["id"].as_str().unwrap());
+
+    // Without --wait: the queued job, its id last with -q.
+    let queued = env.json(&["--local", "files", "pin", "bafkqaaa"]);
+    assert_eq!(queued["cid"], "bafkqaaa");
+    assert_eq!(queued["status"], "prechecking");
+    let quiet = env.ok(&["--local", "-q", "files", "pin", "bafkqaaa"]);
+    assert_eq!(last_line(&quiet), quiet.trim());
+    let (code, text) = env.fails(&["--local", "files", "pin", "not-a-cid"]);
+    assert_eq!(code, 2, "{text}");
+}
+
+/// A multipart POST of one file (field `file`) to a local URL: (status, body).
+fn post_file(url: &str, name: &str, mime: &str, contents: &[u8]) -> (u16, String) {
+    let rest = url.strip_prefix("http://").expect("a local http:// URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let boundary = "pinion-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {mime}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(contents);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, answer)
+}
+
+#[test]
+fn a_presigned_url_takes_uploads_within_its_limits_and_without_credentials() {
+    let env = Env::new();
+    let served = Served::start(&env);
+    let sign = |extra: &[&str]| {
+        let mut args = vec!["-q", "files", "sign-upload", "--expires", "10m"];
+        args.extend_from_slice(extra);
+        let out = run_ok(served_command(&env, &served), &args);
+        assert_eq!(last_line(&out), out.trim(), "-q prints only the URL: {out}");
+        out.trim().to_owned()
+    };
+
+    let open = sign(&["--name", "signed.txt"]);
+    let (status, answer) = post_file(&open, "x.txt", "text/plain", b"uploaded with no key\n");
+    assert_eq!(status, 200, "{answer}");
+    assert!(
+        answer.contains("signed.txt"),
+        "the name set when signing: {answer}"
+    );
+
+    let small = sign(&["--max-size", "10B"]);
+    let (status, answer) = post_file(&small, "big.txt", "text/plain", b"more than ten bytes\n");
+    assert!(status >= 400, "over --max-size: {answer}");
+
+    let images = sign(&["--mime", "image/*"]);
+    let (status, answer) = post_file(&images, "t.txt", "text/plain", b"text\n");
+    assert!(status >= 400, "not an image: {answer}");
+
+    let mut json = served_command(&env, &served);
+    json.args([
+        "--json",
+        "files",
+        "sign-upload",
+        "--expires",
+        "10m",
+        "--max-size",
+        "100MB",
+        "--private",
+    ]);
+    let text = run_ok(json, &[]);
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["max_size"], 100_000_000);
+    assert_eq!(value["network"], "private");
+    assert_eq!(value["expires_in_seconds"], 600);
+
+    let (code, text) = env.fails(&[
+        "--local",
+        "files",
+        "sign-upload",
+        "--expires",
+        "10m",
+        "--max-size",
+        "ten",
+    ]);
+    assert_eq!(code, 2, "{text}");
 }

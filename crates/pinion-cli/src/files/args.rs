@@ -62,6 +62,10 @@ pub enum FilesCommand {
     },
     /// A signed download link to a private file, valid for `--expires`.
     Link(LinkArgs),
+    /// Pin an existing CID to the public network (Pinata fetches it from IPFS).
+    Pin(PinArgs),
+    /// A presigned upload URL: anyone holding it may upload one file until it expires.
+    SignUpload(SignUploadArgs),
 }
 
 /// `pinion files upload`.
@@ -119,4 +123,51 @@ pub struct LinkArgs {
     /// PINATA_GATEWAY_URL, else the profile's `gateway_url`.
     #[arg(long, value_name = "URL")]
     pub gateway: Option<String>,
+}
+
+/// `pinion files pin`.
+#[derive(Debug, Args)]
+pub struct PinArgs {
+    /// The CID.
+    pub cid: String,
+    /// The file's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Add the file to this group.
+    #[arg(long, value_name = "ID")]
+    pub group: Option<String>,
+    /// A key-value to attach, `key=value` (repeatable).
+    #[arg(long = "keyvalue", short = 'k', value_name = "KEY=VALUE")]
+    pub keyvalues: Vec<String>,
+    /// Wait until the job ends: print the pinned file, or fail when the job does.
+    #[arg(long)]
+    pub wait: bool,
+    /// How often to ask while waiting.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "2s", value_name = "DURATION")]
+    pub poll_interval: Duration,
+}
+
+/// `pinion files sign-upload`.
+#[derive(Debug, Args)]
+pub struct SignUploadArgs {
+    /// How long the URL works, in human units (90s, 10m, 1h).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub expires: Duration,
+    /// The largest file allowed (100MB, 1.5GiB, 4096).
+    #[arg(long, value_parser = super::size::parse_size, value_name = "SIZE")]
+    pub max_size: Option<u64>,
+    /// A MIME type allowed, `image/*` wildcards too (repeatable; default: any file).
+    #[arg(long = "mime", value_name = "TYPE")]
+    pub mime_types: Vec<String>,
+    /// The uploaded file's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Add the uploaded file to this group.
+    #[arg(long, value_name = "ID")]
+    pub group: Option<String>,
+    /// A key-value the uploaded file gets, `key=value` (repeatable).
+    #[arg(long = "keyvalue", short = 'k', value_name = "KEY=VALUE")]
+    pub keyvalues: Vec<String>,
+    #[command(flatten)]
+    pub network: NetworkArg,
 }

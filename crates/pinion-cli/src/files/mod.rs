@@ -1,7 +1,9 @@
 //! `pinion files …`: files on Pinata's v3 API, public or private (`--private`).
 
 mod args;
-mod link;
+mod pin;
+mod signed;
+mod size;
 
 use anyhow::{Context as _, Result};
 use pinion::pinata_v3::{FileFilter, FileUpdate, UploadedFile, types};
@@ -69,7 +71,9 @@ pub async fn run(ctx: &Ctx, command: FilesCommand) -> Result<()> {
             }
             Ok(())
         }
-        FilesCommand::Link(args) => link::link(ctx, args).await,
+        FilesCommand::Link(args) => signed::link(ctx, args).await,
+        FilesCommand::Pin(args) => pin::pin(ctx, args).await,
+        FilesCommand::SignUpload(args) => signed::sign_upload(ctx, args).await,
     }
 }
 
@@ -143,7 +147,7 @@ fn print_uploaded(ctx: &Ctx, file: &UploadedFile) {
 }
 
 /// The `--json` object of one file (`files get`, `update`, and each row of `list`).
-fn file_json(file: &types::File) -> Value {
+pub(crate) fn file_json(file: &types::File) -> Value {
     json!({
         "id": file.id,
         "cid": file.cid,
@@ -157,7 +161,7 @@ fn file_json(file: &types::File) -> Value {
     })
 }
 
-fn print_file(ctx: &Ctx, file: &types::File) {
+pub(crate) fn print_file(ctx: &Ctx, file: &types::File) {
     ctx.out.print(file_json(file), &[&file.id], || {
         let mut text = format!(
             "{}  {}\n  cid:     {}\n  size:    {}",
