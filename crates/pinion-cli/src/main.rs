@@ -10,6 +10,7 @@ mod content;
 mod context;
 mod exit;
 mod files;
+mod groups;
 mod jobs;
 mod keys;
 mod listing;
@@ -21,6 +22,7 @@ mod output;
 mod pin;
 mod pins;
 mod secret_input;
+mod swap;
 mod token;
 mod usage;
 
@@ -99,6 +101,8 @@ async fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Nft(command) => nft::run(ctx, command).await,
         Command::Content(command) => content::run(ctx, command).await,
         Command::Files(command) => files::run(ctx, command).await,
+        Command::Groups(command) => groups::run(ctx, command).await,
+        Command::Swap(command) => swap::run(ctx, command).await,
         Command::Cid(_)
         | Command::Completions { .. }
         | Command::Man { .. }

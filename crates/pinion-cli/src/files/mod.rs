@@ -10,7 +10,7 @@ use pinion::pinata_v3::{FileFilter, FileUpdate, UploadedFile, types};
 use pinion::upload::UploadOptions;
 use serde_json::{Value, json};
 
-pub use self::args::FilesCommand;
+pub use self::args::{FilesCommand, NetworkArg};
 use self::args::{ListArgs, UploadArgs};
 use crate::cli::ServiceName;
 use crate::context::Ctx;
