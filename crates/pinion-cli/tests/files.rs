@@ -167,6 +167,14 @@ fn a_public_file_is_uploaded_listed_updated_and_deleted() {
     assert_eq!(updated["keyvalues"]["stage"], "final");
     let got = env.json(&["--local", "files", "get", &id]);
     assert_eq!(got["name"], "final.txt");
+    let removed = env.json(&["--local", "files", "update", &id, "--remove", "stage"]);
+    assert!(removed["keyvalues"].get("stage").is_none(), "{removed}");
+
+    // --local signs links on the embedded emulator's gateway.
+    let link = env.json(&["--local", "files", "link", &cid, "--expires", "1h"]);
+    let url = link["url"].as_str().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(url.contains(&format!("/files/{cid}")), "{url}");
 
     env.ok(&["--local", "files", "delete", &id]);
     let (code, text) = env.fails(&["--local", "files", "get", &id]);

@@ -49,6 +49,9 @@ pub enum FilesCommand {
         /// A key-value to set, `key=value` (repeatable).
         #[arg(long = "keyvalue", short = 'k', value_name = "KEY=VALUE")]
         keyvalues: Vec<String>,
+        /// A key to remove (repeatable).
+        #[arg(long = "remove", value_name = "KEY")]
+        remove: Vec<String>,
         #[command(flatten)]
         network: NetworkArg,
     },

@@ -38,9 +38,13 @@ pub async fn run(ctx: &Ctx, command: FilesCommand) -> Result<()> {
             id,
             name,
             keyvalues: kv,
+            remove,
             network,
         } => {
             let mut update = FileUpdate::default();
+            for key in remove {
+                update = update.remove_keyvalue(key);
+            }
             if let Some(name) = name {
                 update = update.name(name);
             }
