@@ -124,6 +124,15 @@ pub enum Command {
     /// Private content on Pinata Submarine.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// Files on Pinata's v3 API, public or private (`--private`), and signed links.
+    #[command(subcommand)]
+    Files(crate::files::FilesCommand),
+    /// Groups of files on Pinata's v3 API.
+    #[command(subcommand)]
+    Groups(crate::groups::GroupsCommand),
+    /// Hot swaps on Pinata's v3 API: serve one CID in place of another.
+    #[command(subcommand)]
+    Swap(crate::swap::SwapCommand),
     /// Serve the emulator in the foreground.
     Emulator(EmulatorArgs),
     /// Print shell completions.
@@ -227,6 +236,14 @@ pub struct KeysCreateArgs {
     /// W3IPFS `pinning.unpin`…
     #[arg(long = "scope", value_name = "FLAG")]
     pub scopes: Vec<String>,
+    /// A v3 `resources` scope to grant (repeatable, Pinata): org:files:write,
+    /// org:groups:read… Makes a v3 key.
+    #[arg(long = "resource", value_name = "SCOPE", conflicts_with = "scopes")]
+    pub resources: Vec<String>,
+    /// Make a Pinata v3 key: each --capability maps onto the least `resources` scope
+    /// (implied by --resource).
+    #[arg(long, conflicts_with = "scopes")]
+    pub v3: bool,
     /// Make an admin key.
     #[arg(long)]
     pub admin: bool,

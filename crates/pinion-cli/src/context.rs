@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use anyhow::{Context as _, Result};
 use pinion::credentials::{PinataCredentials, SubmarineCredentials, W3ipfsCredentials};
-use pinion::{AnyPinningClient, pinata, submarine, w3ipfs};
+use pinion::{AnyPinningClient, pinata, pinata_v3, submarine, w3ipfs};
 use pinion_emulator::{AdminCredentials, RunningEmulator};
 
 use crate::cli::{Global, ServiceName};
@@ -134,14 +134,39 @@ impl Ctx {
             .or_else(|| stored.cloned())
     }
 
-    /// A Pinata client.
+    /// A Pinata client (the legacy API).
     pub fn pinata(&self) -> Result<pinata::Client> {
+        Ok(self.pinata_builder(false)?.build()?)
+    }
+
+    /// A client of Pinata's v3 API, with the same credentials, base URL and gateway as
+    /// [`pinata`](Self::pinata); the uploads host comes from `PINATA_UPLOADS_URL` when
+    /// set, else it is derived from the base URL.
+    pub fn pinata_v3(&self) -> Result<pinata_v3::Client> {
+        let mut builder = self.pinata_builder(true)?;
+        if self.local().is_none()
+            && let Some(url) = env("PINATA_UPLOADS_URL")
+        {
+            builder = builder.uploads_url(url);
+        }
+        Ok(builder.build_v3()?)
+    }
+
+    /// The Pinata builder both APIs start from. `v3` picks the `--local` gateway that
+    /// serves v3's private files (the legacy commands use Submarine's).
+    fn pinata_builder(&self, v3: bool) -> Result<pinata::Builder> {
         let mut builder = pinata::Client::builder();
         if let Some(local) = self.local() {
+            let gateway = if v3 {
+                &local.pinata.gateway_url
+            } else {
+                &local.submarine.gateway_url
+            };
             builder = builder
                 .base_url(&local.pinata.base_url)
+                .uploads_url(&local.pinata.uploads_url)
                 .credentials(PinataCredentials::jwt(&local.pinata.jwt))
-                .gateway_url(&local.submarine.gateway_url);
+                .gateway_url(gateway);
         } else {
             let credentials = if let Some(jwt) = env("PINATA_JWT") {
                 PinataCredentials::jwt(jwt)
@@ -177,7 +202,7 @@ impl Ctx {
                 builder = builder.gateway_url(url);
             }
         }
-        Ok(self.timeouts(builder).build()?)
+        Ok(self.timeouts(builder))
     }
 
     /// A Submarine client; `gateway` overrides the configured gateway for links.

@@ -1,9 +1,12 @@
 //! `pinion keys create | list | revoke`.
 
+use std::num::NonZeroU64;
+
 use anyhow::{Context as _, Result};
 use futures::StreamExt;
 use pinion::scopes::Capability;
 use pinion::scopes::pinata::{PinataFlag, PinataPermissions};
+use pinion::scopes::pinata_v3::ResourceScope;
 use pinion::scopes::w3ipfs::{W3ipfsScope, W3ipfsScopes};
 use pinion::{KeyInfo, PinningService};
 use secrecy::ExposeSecret;
@@ -92,15 +95,23 @@ fn w3ipfs_scopes(args: &KeysCreateArgs, caps: &[Capability]) -> Result<W3ipfsSco
 
 async fn create(ctx: &Ctx, args: KeysCreateArgs) -> Result<()> {
     let caps = capabilities(&args.capabilities)?;
-    if caps.is_empty() && args.scopes.is_empty() && !args.admin {
+    if caps.is_empty() && args.scopes.is_empty() && args.resources.is_empty() && !args.admin {
         return Err(Usage(format!(
-            "say what the key may do: --capability NAME (repeatable; one of {}), --scope FLAG or --admin",
+            "say what the key may do: --capability NAME (repeatable; one of {}), --scope FLAG, --resource SCOPE or --admin",
             Capability::ALL.map(Capability::name).join(", ")
         ))
         .into());
     }
     let cap_names: Vec<&str> = caps.iter().map(|c| c.name()).collect();
+    let v3 = args.v3 || !args.resources.is_empty();
+    if v3 && ctx.service()? != ServiceName::Pinata {
+        return Err(Usage(
+            "--resource and --v3 make Pinata v3 keys; run them with --service pinata".to_owned(),
+        )
+        .into());
+    }
     match ctx.service()? {
+        ServiceName::Pinata if v3 => create_v3(ctx, &args, &caps).await?,
         ServiceName::Pinata => {
             let permissions = pinata_permissions(&args, &caps)?;
             let key = ctx
@@ -166,6 +177,94 @@ async fn create(ctx: &Ctx, args: KeysCreateArgs) -> Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// The permissions of a v3 key: admin, or the least scopes of the capabilities plus
+/// the `--resource` scopes given.
+fn v3_permissions(args: &KeysCreateArgs, caps: &[Capability]) -> Result<PinataPermissions> {
+    if args.admin {
+        return Ok(PinataPermissions::admin());
+    }
+    let mut resources: Vec<ResourceScope> = if caps.is_empty() {
+        Vec::new()
+    } else {
+        PinataPermissions::for_capabilities_v3(caps)?
+            .resources()
+            .to_vec()
+    };
+    for raw in &args.resources {
+        let scope = raw.parse::<ResourceScope>().map_err(|_| {
+            Usage(format!(
+                "unknown v3 resource scope `{raw}`; expected one of: {}",
+                ResourceScope::expected()
+            ))
+        })?;
+        if !resources.contains(&scope) {
+            resources.push(scope);
+        }
+    }
+    // The least set: a scope another one already grants (read under write) goes.
+    let least: Vec<ResourceScope> = resources
+        .iter()
+        .copied()
+        .filter(|scope| {
+            !resources
+                .iter()
+                .any(|other| other != scope && other.grants(*scope))
+        })
+        .collect();
+    Ok(PinataPermissions::from_resources(least)?)
+}
+
+/// Creates a Pinata v3 key (`resources` scopes); prints it like a legacy one, with
+/// its scopes.
+async fn create_v3(ctx: &Ctx, args: &KeysCreateArgs, caps: &[Capability]) -> Result<()> {
+    let permissions = v3_permissions(args, caps)?;
+    let max_uses = args
+        .max_uses
+        .map(|n| {
+            NonZeroU64::new(n).ok_or_else(|| Usage("--max-uses must be at least 1".to_owned()))
+        })
+        .transpose()?;
+    let key = ctx
+        .pinata_v3()?
+        .create_api_key(&args.name, &permissions, max_uses)
+        .await
+        .with_context(|| format!("creating the Pinata v3 key `{}`", args.name))?;
+    let resources: Vec<&str> = permissions.resources().iter().map(|r| r.name()).collect();
+    let cap_names: Vec<&str> = caps.iter().map(|c| c.name()).collect();
+    let (api_key, secret, jwt) = (
+        key.api_key(),
+        key.api_secret().expose_secret(),
+        key.jwt().expose_secret(),
+    );
+    ctx.out.print(
+        json!({
+            "service": "pinata",
+            "api": "v3",
+            "name": args.name,
+            "capabilities": cap_names,
+            "resources": resources,
+            "admin": permissions.is_admin(),
+            "max_uses": args.max_uses,
+            "api_key": api_key,
+            "api_secret": secret,
+            "jwt": jwt,
+        }),
+        &[jwt],
+        || {
+            let what = if permissions.is_admin() {
+                "admin".to_owned()
+            } else {
+                resources.join(", ")
+            };
+            format!(
+                "created Pinata v3 key `{}` ({what})\n  API key:    {api_key}\n  API secret: {secret}\n  JWT:        {jwt}\nStore them now: the secret and the JWT are shown only once.",
+                args.name
+            )
+        },
+    );
     Ok(())
 }
 

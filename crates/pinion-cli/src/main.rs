@@ -9,6 +9,8 @@ mod config;
 mod content;
 mod context;
 mod exit;
+mod files;
+mod groups;
 mod jobs;
 mod keys;
 mod listing;
@@ -20,6 +22,7 @@ mod output;
 mod pin;
 mod pins;
 mod secret_input;
+mod swap;
 mod token;
 mod usage;
 
@@ -97,6 +100,9 @@ async fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Usage => usage::usage(ctx).await,
         Command::Nft(command) => nft::run(ctx, command).await,
         Command::Content(command) => content::run(ctx, command).await,
+        Command::Files(command) => files::run(ctx, command).await,
+        Command::Groups(command) => groups::run(ctx, command).await,
+        Command::Swap(command) => swap::run(ctx, command).await,
         Command::Cid(_)
         | Command::Completions { .. }
         | Command::Man { .. }
