@@ -118,6 +118,9 @@ pub struct ClientBuilder<C> {
     pub(crate) uploads_url: Option<String>,
     /// Pinata only: which API `build_pinning` uses (see `pinata_v3::PinataApi`).
     pub(crate) pinata_api: crate::pinata_v3::PinataApi,
+    /// The rate-limit buckets to use instead of new ones: a v3 client and the legacy
+    /// client it holds are one account, so they share one budget.
+    pub(crate) shared_limiter: Option<crate::rate_limit::Limiter>,
 }
 
 impl<C: Credentials> Default for ClientBuilder<C> {
@@ -133,6 +136,7 @@ impl<C: Credentials> Default for ClientBuilder<C> {
             gateway_url: None,
             allow_insecure_http: false,
             unreadable_insecure_env: None,
+            shared_limiter: None,
             uploads_url: None,
             pinata_api: crate::pinata_v3::PinataApi::Legacy,
         }
@@ -322,7 +326,7 @@ impl<C: Credentials> ClientBuilder<C> {
                     Error::invalid_input("HTTP client", format!("could not be built: {error}"))
                 })?,
         };
-        let engine = Arc::new(Engine::new(
+        let mut engine = Engine::new(
             C::SERVICE,
             limit,
             self.retry,
@@ -330,7 +334,11 @@ impl<C: Credentials> ClientBuilder<C> {
             user_agent,
             credentials.secrets(),
             pinata_v3,
-        ));
+        );
+        if let Some(limiter) = self.shared_limiter {
+            engine = engine.sharing_limiter(limiter);
+        }
+        let engine = Arc::new(engine);
         let context = ClientContext::new(credentials.clone()).with_executor(engine.clone());
         let api = new_api(&base_url, http.clone(), context);
         Ok(Connection {

@@ -93,6 +93,18 @@ impl Engine {
         }
     }
 
+    /// The same engine drawing on `limiter`'s buckets (another client's) instead of
+    /// its own.
+    pub(crate) fn sharing_limiter(mut self, limiter: Limiter) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    /// The rate-limit buckets this engine draws on.
+    pub(crate) fn limiter(&self) -> &Limiter {
+        &self.limiter
+    }
+
     /// The operation the generated (snake case) name `name` stands for on this
     /// engine's API.
     pub(crate) fn operation(&self, name: &'static str) -> Operation {

@@ -232,6 +232,17 @@ pub(crate) struct Limiter {
 }
 
 impl Limiter {
+    /// Whether `self` and `other` draw on the very same buckets.
+    #[cfg(test)]
+    pub(crate) fn shares_buckets_with(&self, other: &Limiter) -> bool {
+        let same = |a: &Option<Arc<TokenBucket>>, b: &Option<Arc<TokenBucket>>| match (a, b) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same(&self.general, &other.general) && same(&self.restricted, &other.restricted)
+    }
+
     pub(crate) fn new(limit: RateLimit) -> Self {
         Self {
             general: limit.general.map(|n| Arc::new(TokenBucket::per_minute(n))),

@@ -107,7 +107,7 @@ impl Client {
         self.inner.gateway_url.as_deref()
     }
 
-    fn engine(&self) -> &Engine {
+    pub(crate) fn engine(&self) -> &Engine {
         &self.inner.engine
     }
 

@@ -68,7 +68,9 @@ impl ClientBuilder<PinataCredentials> {
         let uploads_url = self.v3_uploads_url()?;
         crate::insecure::check("uploads URL", &uploads_url, self.allow_insecure_http)?;
         let legacy = self.clone().build()?;
-        let connection = self.connect_engine(
+        let mut builder = self;
+        builder.shared_limiter = Some(legacy.engine().limiter().clone());
+        let connection = builder.connect_engine(
             crate::pinata::DEFAULT_BASE_URL,
             RateLimit::pinata(PinataPlan::Free),
             true,
@@ -193,6 +195,18 @@ mod tests {
 
     fn builder() -> crate::pinata::Builder {
         Client::builder().credentials(PinataCredentials::jwt("a.b.c"))
+    }
+
+    /// One account, one budget: the v3 calls and the legacy calls a v3 client makes
+    /// (public directories) wait on the same rate-limit buckets.
+    #[test]
+    fn v3_and_its_legacy_client_share_the_rate_limit() {
+        let client = builder().build_v3().unwrap();
+        let v3 = client.engine().limiter();
+        let legacy = client.inner.legacy.engine().limiter();
+        assert!(v3.shares_buckets_with(legacy));
+        let other = builder().build_v3().unwrap();
+        assert!(!v3.shares_buckets_with(other.engine().limiter()));
     }
 
     #[test]
