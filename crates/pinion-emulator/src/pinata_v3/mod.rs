@@ -91,9 +91,7 @@ pub(crate) fn router(state: &AppState, host: V3Host) -> Router<AppState> {
         .route(
             FILE,
             // HEAD on this shape is the TUS offset (tus::routes), never the file's GET.
-            get(files::get)
-                .put(files::update)
-                .delete(files::delete),
+            get(files::get).put(files::update).delete(files::delete),
         )
         .route("/files/sign", post(files_sign))
         .route(

@@ -5,12 +5,11 @@
 
 use axum::response::Response;
 use pinion_cid::CidVersion;
-use pinion_rules::upload::DEFAULT_MIME;
 use serde_json::{Map, Value};
 
 use super::PartFiles;
 use crate::content::{self, AssembleError};
-use crate::pinata_v3::files::{NewFile, record_file};
+use crate::pinata_v3::files::{NewFile, record_file, rules};
 use crate::pinata_v3::presigned;
 use crate::pinata_v3::{Network, V3Reason, error::internal};
 use crate::state::AppState;
@@ -37,18 +36,7 @@ pub(crate) fn network(metadata: &UploadMetadata) -> Network {
 /// `filetype` unless empty or generic, else by the name's extension, else
 /// `application/octet-stream`.
 pub(crate) fn mime_type(metadata: &UploadMetadata) -> String {
-    metadata
-        .filetype
-        .clone()
-        .filter(|mime| !mime.is_empty() && mime != DEFAULT_MIME)
-        .or_else(|| {
-            metadata
-                .filename
-                .as_deref()
-                .and_then(content::mime_for)
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| DEFAULT_MIME.to_owned())
+    rules::recorded_mime(metadata.filetype.as_deref(), metadata.filename.as_deref())
 }
 
 /// Hashes, keeps and records the complete upload `upload` (the caller holds its lock
@@ -97,10 +85,8 @@ pub(crate) async fn finish(
         }
     }
 
-    let version = match metadata.cid_version.as_deref() {
-        Some("v0") => CidVersion::V0,
-        _ => CidVersion::V1,
-    };
+    // The metadata's `cid_version` was checked when the upload was created.
+    let version = rules::cid_version(metadata.cid_version.as_deref()).unwrap_or(CidVersion::V1);
     let assembled = match content::assemble(
         vec![("file".to_owned(), file)],
         version,

@@ -1,0 +1,96 @@
+//! The rules every v3 upload path applies to what it is asked to record (the multipart
+//! `POST /files`, TUS uploads and signed upload URLs), written once here so that the
+//! paths cannot drift apart: the CAR refusal, `expires_at`, `cid_version` and its
+//! default, and the MIME type a file is recorded with.
+
+use pinion_cid::CidVersion;
+use pinion_rules::upload::DEFAULT_MIME;
+
+use crate::content;
+
+/// Why a CAR upload (`car=true`) is refused: the emulator stores files, not CARs.
+pub(crate) const CAR_REFUSED: &str = "car uploads are not supported by the pinion emulator: \
+     upload the file itself (see spec/pinata-v3-uploads.sources.md)";
+
+/// An `expires_at` as sent in a form: Unix seconds after `now`.
+pub(crate) fn parse_expiry(text: &str, now: i64) -> Result<i64, String> {
+    let at: i64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("expires_at must be Unix seconds, not {text:?}"))?;
+    check_expiry(at, now)
+}
+
+/// `at` (Unix seconds) when it is after `now`; an expiry now or in the past is refused.
+pub(crate) fn check_expiry(at: i64, now: i64) -> Result<i64, String> {
+    if at <= now {
+        return Err(format!(
+            "expires_at must be in the future (now is {now}), not {at}"
+        ));
+    }
+    Ok(at)
+}
+
+/// A form's `cid_version`: `v0`/`0` or `v1`/`1`; absent or empty is the v3 default, v1
+/// (raw leaves, as `pinion cid --cid-version 1`).
+pub(crate) fn cid_version(text: Option<&str>) -> Result<CidVersion, String> {
+    match text {
+        None | Some("") | Some("v1") | Some("1") => Ok(CidVersion::V1),
+        Some("v0") | Some("0") => Ok(CidVersion::V0),
+        Some(other) => Err(format!("cid_version must be v0 or v1, not {other:?}")),
+    }
+}
+
+/// The MIME type a file declares: the declared type unless empty or generic
+/// (`application/octet-stream` says nothing), else the type of its name's extension;
+/// `None` when neither says anything. See [`recorded_mime`] for the type to record.
+pub(crate) fn declared_mime(declared: Option<&str>, name: Option<&str>) -> Option<String> {
+    declared
+        .filter(|mime| !mime.is_empty() && *mime != DEFAULT_MIME)
+        .map(str::to_owned)
+        .or_else(|| name.and_then(content::mime_for).map(str::to_owned))
+}
+
+/// The MIME type a file is recorded with: [`declared_mime`], else
+/// `application/octet-stream`.
+pub(crate) fn recorded_mime(declared: Option<&str>, name: Option<&str>) -> String {
+    declared_mime(declared, name).unwrap_or_else(|| DEFAULT_MIME.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_must_be_in_the_future() {
+        assert_eq!(parse_expiry("200", 100), Ok(200));
+        assert_eq!(parse_expiry(" 200 ", 100), Ok(200));
+        assert!(parse_expiry("100", 100).is_err());
+        assert!(parse_expiry("soon", 100).is_err());
+        assert_eq!(check_expiry(101, 100), Ok(101));
+        assert!(check_expiry(99, 100).is_err());
+    }
+
+    #[test]
+    fn cid_version_defaults_to_v1() {
+        assert_eq!(cid_version(None), Ok(CidVersion::V1));
+        assert_eq!(cid_version(Some("")), Ok(CidVersion::V1));
+        assert_eq!(cid_version(Some("1")), Ok(CidVersion::V1));
+        assert_eq!(cid_version(Some("v0")), Ok(CidVersion::V0));
+        assert_eq!(cid_version(Some("0")), Ok(CidVersion::V0));
+        assert!(cid_version(Some("v2")).is_err());
+    }
+
+    #[test]
+    fn a_generic_or_empty_declaration_gives_way_to_the_extension() {
+        assert_eq!(recorded_mime(Some("text/csv"), Some("a.png")), "text/csv");
+        assert_eq!(
+            recorded_mime(Some(DEFAULT_MIME), Some("a.png")),
+            "image/png"
+        );
+        assert_eq!(recorded_mime(Some(""), Some("a.png")), "image/png");
+        assert_eq!(recorded_mime(None, Some("README")), DEFAULT_MIME);
+        assert_eq!(recorded_mime(None, None), DEFAULT_MIME);
+        assert_eq!(declared_mime(None, Some("README")), None);
+    }
+}
