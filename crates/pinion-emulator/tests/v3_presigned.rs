@@ -451,3 +451,33 @@ async fn tus_through_a_signed_url_checks_the_detected_type_at_the_end() {
     let head = http().head(location.unwrap()).send().await.unwrap();
     assert_eq!(head.status(), StatusCode::NOT_FOUND);
 }
+
+/// Upload URLs follow the download links' date rule: an `X-Date` a little ahead of the
+/// emulator's clock (within the 60 s skew) is taken, one further ahead is refused (403).
+#[tokio::test]
+async fn an_upload_url_dated_ahead_of_the_clock_is_taken_only_within_the_skew() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let base = uploads(&emulator);
+    let near = sign(
+        &emulator,
+        &base,
+        json!({"date": now() + 30, "expires": 600}),
+    )
+    .await;
+    json(
+        post_files(&near, vec![("a.txt", b"near".to_vec(), "text/plain")]).await,
+        200,
+    )
+    .await;
+    let far = sign(
+        &emulator,
+        &base,
+        json!({"date": now() + 600, "expires": 600}),
+    )
+    .await;
+    v3_error(
+        post_files(&far, vec![("a.txt", b"far".to_vec(), "text/plain")]).await,
+        403,
+    )
+    .await;
+}
