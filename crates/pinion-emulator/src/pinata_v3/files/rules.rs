@@ -1,12 +1,17 @@
 //! The rules every v3 upload path applies to what it is asked to record (the multipart
 //! `POST /files`, TUS uploads and signed upload URLs), written once here so that the
 //! paths cannot drift apart: the CAR refusal, `expires_at`, `cid_version` and its
-//! default, and the MIME type a file is recorded with.
+//! default, the MIME type a file is recorded with, `network`, `keyvalues` and the
+//! group a file may join.
 
 use pinion_cid::CidVersion;
+use pinion_rules::metadata::{MAX_KEYVALUES, check_keyvalue_count};
 use pinion_rules::upload::DEFAULT_MIME;
+use serde_json::{Map, Value};
 
 use crate::content;
+use crate::pinata_v3::Network;
+use crate::state::Data;
 
 /// Why a CAR upload (`car=true`) is refused: the emulator stores files, not CARs.
 pub(crate) const CAR_REFUSED: &str = "car uploads are not supported by the pinion emulator: \
@@ -57,6 +62,55 @@ pub(crate) fn recorded_mime(declared: Option<&str>, name: Option<&str>) -> Strin
     declared_mime(declared, name).unwrap_or_else(|| DEFAULT_MIME.to_owned())
 }
 
+/// A form's `network`: `public` or `private`; `None` when absent or empty (the caller
+/// applies its default, private for uploads, reference §3.1).
+pub(crate) fn network(text: Option<&str>) -> Result<Option<Network>, String> {
+    match text {
+        None | Some("") => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("network must be public or private, not {text:?}")),
+    }
+}
+
+/// Refuses more than [`MAX_KEYVALUES`] key-values on a file.
+pub(crate) fn check_keyvalues(count: usize) -> Result<(), String> {
+    check_keyvalue_count(count).map_err(|_| {
+        format!("a file may have at most {MAX_KEYVALUES} keyvalues, {count} were given")
+    })
+}
+
+/// A form's `keyvalues`: a JSON object, bare (the SDK) or wrapped in `{"keyvalues": …}`
+/// (the docs), at most [`MAX_KEYVALUES`] pairs.
+pub(crate) fn keyvalues(text: &str) -> Result<Map<String, Value>, String> {
+    let parsed: Map<String, Value> = serde_json::from_str(text)
+        .map_err(|error| format!("keyvalues must be a JSON object of strings: {error}"))?;
+    let map = match parsed.get("keyvalues") {
+        Some(Value::Object(inner)) if parsed.len() == 1 => inner.clone(),
+        _ => parsed,
+    };
+    check_keyvalues(map.len())?;
+    Ok(map)
+}
+
+/// Refuses a `group_id` that is not a group on `network`: a file joins only a group of
+/// its own network.
+pub(crate) fn check_group(data: &Data, group: &str, network: Network) -> Result<(), String> {
+    let known = data
+        .pinata
+        .groups
+        .get(group)
+        .is_some_and(|row| row.network == network);
+    if known {
+        Ok(())
+    } else {
+        Err(format!(
+            "group_id: there is no group with id {group} on the {network} network"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +146,27 @@ mod tests {
         assert_eq!(recorded_mime(None, Some("README")), DEFAULT_MIME);
         assert_eq!(recorded_mime(None, None), DEFAULT_MIME);
         assert_eq!(declared_mime(None, Some("README")), None);
+    }
+
+    #[test]
+    fn network_is_public_private_or_absent() {
+        assert_eq!(network(None), Ok(None));
+        assert_eq!(network(Some("")), Ok(None));
+        assert_eq!(network(Some("public")), Ok(Some(Network::Public)));
+        assert_eq!(network(Some("private")), Ok(Some(Network::Private)));
+        assert!(network(Some("both")).is_err());
+    }
+
+    #[test]
+    fn keyvalues_are_bare_or_wrapped() {
+        let bare = keyvalues(r#"{"env":"prod"}"#).unwrap();
+        let wrapped = keyvalues(r#"{"keyvalues":{"env":"prod"}}"#).unwrap();
+        assert_eq!(bare, wrapped);
+        assert_eq!(bare["env"], "prod");
+        let eleven: Map<String, Value> = (0..11).map(|n| (n.to_string(), "v".into())).collect();
+        assert!(keyvalues(&Value::Object(eleven).to_string()).is_err());
+        assert!(keyvalues("[1]").is_err());
+        assert!(check_keyvalues(MAX_KEYVALUES).is_ok());
+        assert!(check_keyvalues(MAX_KEYVALUES + 1).is_err());
     }
 }

@@ -10,8 +10,7 @@ use axum::response::Response;
 use futures::TryStreamExt;
 use pinion_api::pinata_v3_uploads::types::UploadResponse;
 use pinion_cid::CidVersion;
-use pinion_rules::metadata::{MAX_KEYVALUES, check_keyvalue_count};
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use super::{NewFile, record_file, rules};
 use crate::blobs::IngestedFile;
@@ -138,12 +137,9 @@ fn new_file(fields: Fields, file: &FilePart, now: i64) -> Result<(NewFile, CidVe
     }
     // The spec marks `network` required yet says it defaults to private; the emulator
     // defaults to private (UNCERTAIN, reference §3.1).
-    let network = match fields.network.as_deref() {
-        None | Some("") => Network::Private,
-        Some(text) => text
-            .parse()
-            .map_err(|_| bad(format!("network must be public or private, not {text:?}")))?,
-    };
+    let network = rules::network(fields.network.as_deref())
+        .map_err(bad)?
+        .unwrap_or(Network::Private);
     let version = rules::cid_version(fields.cid_version.as_deref()).map_err(bad)?;
     let expires_at = match fields.expires_at.as_deref() {
         None | Some("") => None,
@@ -151,7 +147,7 @@ fn new_file(fields: Fields, file: &FilePart, now: i64) -> Result<(NewFile, CidVe
     };
     let keyvalues = match fields.keyvalues.as_deref() {
         None | Some("") => Map::new(),
-        Some(text) => keyvalues(text).map_err(bad)?,
+        Some(text) => rules::keyvalues(text).map_err(bad)?,
     };
     let mime_type = rules::recorded_mime(file.content_type.as_deref(), Some(&file.name));
     let name = fields
@@ -168,38 +164,4 @@ fn new_file(fields: Fields, file: &FilePart, now: i64) -> Result<(NewFile, CidVe
         expires_at,
     };
     Ok((new, version))
-}
-
-/// The form's `keyvalues`: a JSON object of strings, bare (the SDK) or wrapped in
-/// `{"keyvalues": …}` (the docs), at most [`MAX_KEYVALUES`] pairs.
-fn keyvalues(text: &str) -> Result<Map<String, Value>, String> {
-    let parsed: Map<String, Value> = serde_json::from_str(text)
-        .map_err(|error| format!("keyvalues must be a JSON object of strings: {error}"))?;
-    let map = match parsed.get("keyvalues") {
-        Some(Value::Object(inner)) if parsed.len() == 1 => inner.clone(),
-        _ => parsed,
-    };
-    if check_keyvalue_count(map.len()).is_err() {
-        return Err(format!(
-            "a file may have at most {MAX_KEYVALUES} keyvalues, {} were given",
-            map.len()
-        ));
-    }
-    Ok(map)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keyvalues_are_bare_or_wrapped() {
-        let bare = keyvalues(r#"{"env":"prod"}"#).unwrap();
-        let wrapped = keyvalues(r#"{"keyvalues":{"env":"prod"}}"#).unwrap();
-        assert_eq!(bare, wrapped);
-        assert_eq!(bare["env"], "prod");
-        let eleven: Map<String, Value> = (0..11).map(|n| (n.to_string(), "v".into())).collect();
-        assert!(keyvalues(&Value::Object(eleven).to_string()).is_err());
-        assert!(keyvalues("[1]").is_err());
-    }
 }

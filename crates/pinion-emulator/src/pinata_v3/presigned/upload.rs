@@ -116,10 +116,9 @@ async fn try_upload(
 
     let network = match (&grant.network, form_network.as_deref()) {
         (Some(signed), _) => signed.parse().unwrap_or(Network::Private),
-        (None, None | Some("")) => Network::Private,
-        (None, Some(text)) => text
-            .parse()
-            .map_err(|_| bad(format!("network must be public or private, not {text:?}")))?,
+        (None, form) => rules::network(form)
+            .map_err(bad)?
+            .unwrap_or(Network::Private),
     };
     if directory && network == Network::Private {
         return Err(bad(

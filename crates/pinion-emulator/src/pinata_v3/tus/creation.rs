@@ -169,17 +169,9 @@ fn check_record_fields(state: &AppState, metadata: &UploadMetadata) -> Result<()
     }
     let network = completion::network(metadata);
     if let Some(group) = &metadata.group_id {
-        let known = state.read(|data| {
-            data.pinata
-                .groups
-                .get(group)
-                .is_some_and(|row| row.network == network)
-        });
-        if !known {
-            return Err(bad(format!(
-                "group_id: there is no group with id {group} on the {network} network"
-            )));
-        }
+        state
+            .read(|data| rules::check_group(data, group, network))
+            .map_err(bad)?;
     }
     Ok(())
 }
