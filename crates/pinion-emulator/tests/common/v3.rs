@@ -110,6 +110,14 @@ impl V3 {
             .await["data"]
             .clone()
     }
+
+    /// A public upload of `bytes`; returns its CID.
+    pub async fn public_cid(&self, filename: &str, bytes: Vec<u8>) -> String {
+        self.upload_public(filename, bytes).await["cid"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
 }
 
 /// The `{"error":{"code","message"}}` of a v3 error body, asserting its shape.
