@@ -36,14 +36,15 @@ pub(crate) fn check_expiry(at: i64, now: i64) -> Result<i64, String> {
     Ok(at)
 }
 
-/// A form's `cid_version`: `v0`/`0` or `v1`/`1`; absent or empty is the v3 default, v1
-/// (raw leaves, as `pinion cid --cid-version 1`).
+/// A form's `cid_version` by the rule the library shares
+/// ([`pinion_rules::cid_version::parse_field`]): absent or empty is the v3 default, v1.
 pub(crate) fn cid_version(text: Option<&str>) -> Result<CidVersion, String> {
-    match text {
-        None | Some("") | Some("v1") | Some("1") => Ok(CidVersion::V1),
-        Some("v0") | Some("0") => Ok(CidVersion::V0),
-        Some(other) => Err(format!("cid_version must be v0 or v1, not {other:?}")),
-    }
+    pinion_rules::cid_version::parse_field(text).map_err(|_| {
+        format!(
+            "cid_version must be v0 or v1, not {:?}",
+            text.unwrap_or_default()
+        )
+    })
 }
 
 /// The MIME type a file declares: the declared type unless empty or generic

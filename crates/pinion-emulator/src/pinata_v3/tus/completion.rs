@@ -4,7 +4,7 @@
 //! `PATCH` is answered, so `GET /files/{network}?cid=<Upload-CID>` finds it at once.
 
 use axum::response::Response;
-use pinion_cid::CidVersion;
+use pinion_rules::cid_version::V3_DEFAULT;
 use serde_json::{Map, Value};
 
 use super::PartFiles;
@@ -86,7 +86,7 @@ pub(crate) async fn finish(
     }
 
     // The metadata's `cid_version` was checked when the upload was created.
-    let version = rules::cid_version(metadata.cid_version.as_deref()).unwrap_or(CidVersion::V1);
+    let version = rules::cid_version(metadata.cid_version.as_deref()).unwrap_or(V3_DEFAULT);
     let assembled = match content::assemble(
         vec![("file".to_owned(), file)],
         version,
