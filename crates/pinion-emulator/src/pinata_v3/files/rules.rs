@@ -4,6 +4,8 @@
 //! default, the MIME type a file is recorded with, `network`, `keyvalues` and the
 //! group a file may join.
 
+use std::collections::BTreeMap;
+
 use pinion_cid::CidVersion;
 use pinion_rules::metadata::{MAX_KEYVALUES, check_keyvalue_count};
 use pinion_rules::upload::DEFAULT_MIME;
@@ -95,6 +97,15 @@ pub(crate) fn keyvalues(text: &str) -> Result<Map<String, Value>, String> {
     Ok(map)
 }
 
+/// Key-values kept as strings (a TUS upload's metadata, a signed URL's grant) as a
+/// file records them.
+pub(crate) fn recorded_keyvalues(pairs: &BTreeMap<String, String>) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(key, value)| (key.clone(), Value::String(value.clone())))
+        .collect()
+}
+
 /// Refuses a `group_id` that is not a group on `network`: a file joins only a group of
 /// its own network.
 pub(crate) fn check_group(data: &Data, group: &str, network: Network) -> Result<(), String> {
@@ -169,5 +180,12 @@ mod tests {
         assert!(keyvalues("[1]").is_err());
         assert!(check_keyvalues(MAX_KEYVALUES).is_ok());
         assert!(check_keyvalues(MAX_KEYVALUES + 1).is_err());
+    }
+
+    #[test]
+    fn string_keyvalues_are_recorded_as_json_strings() {
+        let pairs = BTreeMap::from([("env".to_owned(), "prod".to_owned())]);
+        let recorded = recorded_keyvalues(&pairs);
+        assert_eq!(Value::Object(recorded), serde_json::json!({"env": "prod"}));
     }
 }

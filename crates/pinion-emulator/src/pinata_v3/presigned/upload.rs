@@ -10,7 +10,6 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 use pinion_api::pinata_v3_uploads::types::UploadResponse;
-use serde_json::{Map, Value};
 
 use super::mime::{DIRECTORY, HEAD_LEN, check_mime, detect_mime};
 use crate::blobs::IngestedFile;
@@ -146,17 +145,12 @@ async fn try_upload(
         Err(AssembleError::Io(why)) => return Err(internal(crate::EmulatorError::Store(why))),
         Err(other) => return Err(bad(other.to_string())),
     };
-    let keyvalues: Map<String, Value> = grant
-        .keyvalues
-        .iter()
-        .map(|(key, value)| (key.clone(), Value::String(value.clone())))
-        .collect();
     let new = NewFile {
         id: None,
         network,
         name: Some(grant.filename.clone().unwrap_or(own_name)),
         group_id: grant.group_id.clone(),
-        keyvalues,
+        keyvalues: rules::recorded_keyvalues(&grant.keyvalues),
         mime_type: (!directory).then_some(detected),
         expires_at: None,
     };

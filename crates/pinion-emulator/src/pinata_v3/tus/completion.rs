@@ -5,7 +5,6 @@
 
 use axum::response::Response;
 use pinion_rules::cid_version::V3_DEFAULT;
-use serde_json::{Map, Value};
 
 use super::PartFiles;
 use crate::content::{self, AssembleError};
@@ -97,17 +96,12 @@ pub(crate) async fn finish(
         Err(AssembleError::Io(why)) => return Err(internal(crate::EmulatorError::Store(why))),
         Err(other) => return refused(V3Reason::InvalidRequest.error(other.to_string())),
     };
-    let keyvalues: Map<String, Value> = metadata
-        .keyvalues
-        .iter()
-        .map(|(key, value)| (key.clone(), Value::String(value.clone())))
-        .collect();
     let new = NewFile {
         id: Some(upload.id.clone()),
         network: network(metadata),
         name: metadata.filename.clone(),
         group_id: metadata.group_id.clone(),
-        keyvalues,
+        keyvalues: rules::recorded_keyvalues(&metadata.keyvalues),
         mime_type: Some(recorded_mime),
         expires_at: metadata.expires_at,
     };
