@@ -23,8 +23,11 @@
 //! Every query parameter is signed, including ones the link had before signing
 //! (`img-width`, `pinataGatewayToken`), so none can be added, removed or changed.
 //!
-//! **Expiry** is `X-Date <= now <= X-Date + X-Expires` on the emulator's clock, which
-//! tests can advance. `X-Expires` is seconds. `X-Date` is echoed verbatim from the sign
+//! **Expiry** is `X-Date - CLOCK_SKEW <= now <= X-Date + X-Expires` on the emulator's
+//! clock, which tests can advance: one rule for download links and upload URLs alike. A
+//! URL dated up to [`CLOCK_SKEW_MS`] (60 s) ahead of the emulator's clock is taken, as a
+//! careful server allows a signer whose clock runs a little fast; one dated further
+//! ahead is refused as not valid yet. `X-Expires` is seconds. `X-Date` is echoed verbatim from the sign
 //! request, and live links show that Pinata accepts milliseconds there too
 //! (`X-Date=1748814945102`, §5.2), so the emulator reads an `X-Date` of
 //! [`MILLISECOND_DATES_FROM`] or more as milliseconds (in seconds that would be after the
@@ -101,6 +104,11 @@ const SIGNED_PARAMS: [&str; 6] = [
 /// An `X-Date` at or above this is read as milliseconds since the epoch, below it as
 /// seconds (see the module documentation).
 pub(crate) const MILLISECOND_DATES_FROM: i64 = 100_000_000_000;
+
+/// How far ahead of the emulator's clock (milliseconds) a URL's `X-Date` may be and the
+/// URL still be valid: the clock skew tolerated between the signer and the emulator.
+/// Download links and upload URLs share it (the one [`verify`] applies).
+pub(crate) const CLOCK_SKEW_MS: i64 = 60_000;
 
 /// The HMAC key of signed URLs. Derived from the state's secret rather than being it,
 /// so a signed URL and a JWT never share a key.
@@ -253,7 +261,7 @@ pub(crate) enum VerifyError {
     /// The signature does not match: the URL was changed or not signed here.
     #[error("the signature does not match the URL")]
     BadSignature,
-    /// `now` is before `X-Date`.
+    /// `X-Date` is more than [`CLOCK_SKEW_MS`] after `now`.
     #[error("the signed URL is not valid yet")]
     NotYetValid,
     /// `now` is after `X-Date + X-Expires`.
@@ -263,7 +271,8 @@ pub(crate) enum VerifyError {
 
 /// Checks a request to `path` (as the service sees it) with `query` against its
 /// signature: the algorithm this route takes, the method, the signature (in constant
-/// time), then the expiry against `now`.
+/// time), then the expiry against `now` (an `X-Date` at most [`CLOCK_SKEW_MS`] ahead of
+/// `now` is taken).
 pub(crate) fn verify(
     key: &SigningKey,
     expected: Algorithm,
@@ -319,7 +328,7 @@ pub(crate) fn verify(
 
     let (start_ms, end_ms) = validity_ms(date, expires);
     let now_ms = i128::from(now.timestamp_millis());
-    if now_ms < start_ms {
+    if now_ms < start_ms - i128::from(CLOCK_SKEW_MS) {
         return Err(VerifyError::NotYetValid);
     }
     if now_ms > end_ms {

@@ -126,6 +126,16 @@ async fn a_link_is_valid_from_its_date_until_it_expires_on_the_emulators_clock()
     .await;
     let (status, _, body) = fetch(&future).await;
     assert_eq!(status, 403, "not valid yet: {body}");
+    // Dated within the 60 s clock skew ahead: valid already.
+    let near = link_at(
+        &v3,
+        "/files/private/download_link",
+        &url,
+        unix_now() + 30,
+        30,
+    )
+    .await;
+    assert_eq!(fetch(&near).await.0, 200, "within the clock skew");
     // Milliseconds in X-Date, as live links show, are read as milliseconds.
     let millis = link_at(
         &v3,

@@ -114,22 +114,10 @@ async fn pages_follow_next_page_token_to_an_empty_one() {
     }
     for ascending in [true, false] {
         let order = if ascending { "ASC" } else { "DESC" };
-        let mut seen = Vec::new();
-        let mut token = String::new();
-        loop {
-            let page = v3
-                .api
-                .get(
-                    &format!("/files/private?limit=3&order={order}&pageToken={token}"),
-                    200,
-                )
-                .await;
-            seen.extend(ids(&page));
-            token = page["data"]["next_page_token"].as_str().unwrap().to_owned();
-            if token.is_empty() {
-                break;
-            }
-        }
+        let pages = v3
+            .pages(&format!("/files/private?limit=3&order={order}"))
+            .await;
+        let seen: Vec<_> = pages.iter().flat_map(ids).collect();
         let mut expected: Vec<String> = made
             .iter()
             .map(|id| id.as_str().unwrap().to_owned())
@@ -348,18 +336,7 @@ async fn v3_state_survives_a_restart() {
     };
     let emulator = start_in(dir.path().to_owned()).await;
     let v3 = V3::admin(&emulator);
-    let group = v3
-        .api
-        .call(
-            Method::POST,
-            "/groups/private",
-            Some(json!({"name": "kept"})),
-            200,
-        )
-        .await["data"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let group = v3.group("private", "kept").await;
     let private = v3
         .upload(
             "p.txt",

@@ -14,10 +14,7 @@ async fn once_the_gateway_has_an_access_token_ipfs_needs_one() {
     let emulator = start().await;
     let v3 = V3::admin(&emulator);
     let gw = gateway(&emulator);
-    let cid = v3.upload_public("open.txt", b"public bytes".to_vec()).await["cid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cid = v3.public_cid("open.txt", b"public bytes".to_vec()).await;
     let url = format!("{gw}/ipfs/{cid}");
     assert_eq!(fetch(&url).await.2, "public bytes");
 
@@ -172,10 +169,7 @@ async fn the_gateway_and_its_tokens_survive_a_restart() {
     let emulator = start_in().await.unwrap();
     let v3 = V3::admin(&emulator);
     assert_eq!(gateway_id(&v3).await, id);
-    let cid = v3.upload_public("a.txt", b"kept".to_vec()).await["cid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cid = v3.public_cid("a.txt", b"kept".to_vec()).await;
     let url = format!("{}/ipfs/{cid}", gateway(&emulator));
     assert_eq!(fetch(&url).await.0, 401);
     let token = created["data"]["value"].as_str().unwrap();
@@ -215,14 +209,8 @@ async fn swaps_are_served_only_with_the_hot_swaps_plugin() {
     let emulator = start().await;
     let v3 = V3::admin(&emulator);
     let gw = gateway(&emulator);
-    let original = v3.upload_public("a.txt", b"original".to_vec()).await["cid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let target = v3.upload_public("b.txt", b"replacement".to_vec()).await["cid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let original = v3.public_cid("a.txt", b"original".to_vec()).await;
+    let target = v3.public_cid("b.txt", b"replacement".to_vec()).await;
     v3.api
         .call(
             Method::PUT,
@@ -328,10 +316,7 @@ async fn a_private_files_swap_is_followed_through_its_download_link() {
     assert_eq!(swapped.headers()["etag"], format!("\"{target}\"").as_str());
     assert_eq!(swapped.text().await.unwrap(), "private replacement");
     // A public swap never reaches private bytes through /ipfs/.
-    let public = v3.upload_public("p.txt", b"public".to_vec()).await["cid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let public = v3.public_cid("p.txt", b"public".to_vec()).await;
     v3.api
         .call(
             Method::PUT,

@@ -98,19 +98,8 @@ async fn the_list_filters_and_pages() {
         names(&v3.api.get("/groups/private?name=SET%203", 200).await),
         ["set 3"]
     );
-    let mut seen = Vec::new();
-    let mut token = String::new();
-    loop {
-        let page = v3
-            .api
-            .get(&format!("/groups/private?limit=2&pageToken={token}"), 200)
-            .await;
-        seen.extend(names(&page));
-        token = page["data"]["next_page_token"].as_str().unwrap().to_owned();
-        if token.is_empty() {
-            break;
-        }
-    }
+    let pages = v3.pages("/groups/private?limit=2").await;
+    let seen: Vec<_> = pages.iter().flat_map(names).collect();
     assert_eq!(seen, names(&all));
     v3.api.get("/groups/private?limit=0", 400).await;
     v3.api.get("/groups/private?isPublic=yes", 400).await;

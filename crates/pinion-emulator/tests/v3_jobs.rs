@@ -105,22 +105,8 @@ async fn the_queue_lists_with_the_sdk_and_spec_parameters() {
         descending
     );
     // Paging.
-    let mut seen = Vec::new();
-    let mut token = String::new();
-    loop {
-        let page = v3
-            .api
-            .get(
-                &format!("/files/public/pin_by_cid?order=ASC&limit=2&pageToken={token}"),
-                200,
-            )
-            .await;
-        seen.extend(job_ids(&page));
-        token = page["data"]["next_page_token"].as_str().unwrap().to_owned();
-        if token.is_empty() {
-            break;
-        }
-    }
+    let pages = v3.pages("/files/public/pin_by_cid?order=ASC&limit=2").await;
+    let seen: Vec<_> = pages.iter().flat_map(job_ids).collect();
     assert_eq!(seen, ids);
     // Filters: the first read moved every job to `searching` (no content here).
     drive(&emulator, &ids[0], "expired").await;

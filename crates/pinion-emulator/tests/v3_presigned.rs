@@ -451,3 +451,22 @@ async fn tus_through_a_signed_url_checks_the_detected_type_at_the_end() {
     let head = http().head(location.unwrap()).send().await.unwrap();
     assert_eq!(head.status(), StatusCode::NOT_FOUND);
 }
+
+/// Upload URLs follow the download links' date rule: an `X-Date` a little ahead of the
+/// emulator's clock (within the 60 s skew) is taken, one further ahead is refused (403).
+#[tokio::test]
+async fn an_upload_url_dated_ahead_of_the_clock_is_taken_only_within_the_skew() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let base = uploads(&emulator);
+    for (ahead, status) in [(30, 200), (600, 403)] {
+        let body = json!({"date": now() + ahead, "expires": 600});
+        let url = sign(&emulator, &base, body).await;
+        let file = vec![(
+            "a.txt",
+            format!("{ahead} s ahead").into_bytes(),
+            "text/plain",
+        )];
+        let answer = post_files(&url, file).await;
+        assert_eq!(answer.status().as_u16(), status, "dated {ahead} s ahead");
+    }
+}

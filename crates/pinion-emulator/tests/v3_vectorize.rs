@@ -12,18 +12,7 @@ use serde_json::{Value, json};
 async fn vectorized_files_of_a_group_are_ranked_by_their_names() {
     let emulator = start().await;
     let v3 = V3::admin(&emulator);
-    let group = v3
-        .api
-        .call(
-            Method::POST,
-            "/groups/private",
-            Some(json!({"name": "docs"})),
-            200,
-        )
-        .await["data"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let group = v3.group("private", "docs").await;
     let mut ids = Vec::new();
     for name in [
         "march invoices",
@@ -96,18 +85,7 @@ async fn only_private_files_and_groups_and_org_write() {
         )
         .await;
     assert_eq!(v3_error(&body).0, 404);
-    let public_group = v3
-        .api
-        .call(
-            Method::POST,
-            "/groups/public",
-            Some(json!({"name": "g"})),
-            200,
-        )
-        .await["data"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let public_group = v3.group("public", "g").await;
     v3.uploads
         .call(
             Method::POST,

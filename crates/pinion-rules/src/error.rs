@@ -31,6 +31,12 @@ pub enum RuleError {
         /// The host node given.
         given: String,
     },
+    /// A v3 `cid_version` other than `v0`/`0` or `v1`/`1`.
+    #[error("{given:?} is not a CID version: give v0 or v1")]
+    CidVersionUnknown {
+        /// The value given.
+        given: String,
+    },
 }
 
 impl RuleError {
@@ -41,6 +47,7 @@ impl RuleError {
             Self::PageLimitOutOfRange { .. } => "page limit",
             Self::TooManyHostNodes { .. } => "host nodes",
             Self::HostNodeNotMultiaddr { .. } => "host node",
+            Self::CidVersionUnknown { .. } => "cid_version",
         }
     }
 }

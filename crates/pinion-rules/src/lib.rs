@@ -4,7 +4,8 @@
 //! - [`metadata`]: at most [`metadata::MAX_KEYVALUES`] key-values on a pin;
 //! - [`paging`]: page limits of Pinata and Submarine listings, 1 to 1000;
 //! - [`host_nodes`]: at most [`host_nodes::MAX_HOST_NODES`] multiaddrs on a pin by CID;
-//! - [`upload`]: the name a pin gets when none is given, and MIME types by extension.
+//! - [`upload`]: the name a pin gets when none is given, and MIME types by extension;
+//! - [`cid_version`]: the `cid_version` of Pinata v3 uploads, its default and spelling.
 //!
 //! Every check returns a [`RuleError`] whose text says what was wrong and what is allowed.
 //!
@@ -18,6 +19,7 @@
 
 #![deny(missing_docs)]
 
+pub mod cid_version;
 mod error;
 pub mod host_nodes;
 pub mod metadata;

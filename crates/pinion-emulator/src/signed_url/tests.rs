@@ -372,9 +372,10 @@ fn expiry_follows_the_clock_inclusively() {
     )
     .unwrap();
     assert_eq!(
-        get(&signed, at(DATE * 1000 - 1)),
+        get(&signed, at(DATE * 1000 - CLOCK_SKEW_MS - 1)),
         Err(VerifyError::NotYetValid)
     );
+    assert!(get(&signed, at(DATE * 1000 - CLOCK_SKEW_MS)).is_ok());
     assert!(get(&signed, at(DATE * 1000)).is_ok());
     assert!(get(&signed, at((DATE + 30) * 1000)).is_ok());
     assert_eq!(
@@ -410,7 +411,10 @@ fn a_millisecond_date_is_read_as_milliseconds() {
         date_ms.to_string(),
         "echoed verbatim"
     );
-    assert_eq!(get(&signed, at(date_ms - 1)), Err(VerifyError::NotYetValid));
+    assert_eq!(
+        get(&signed, at(date_ms - CLOCK_SKEW_MS - 1)),
+        Err(VerifyError::NotYetValid)
+    );
     assert!(get(&signed, at(date_ms + 30_000)).is_ok());
     assert_eq!(
         get(&signed, at(date_ms + 30_001)),
@@ -525,5 +529,32 @@ proptest::proptest! {
             let result = verify(&key(), algorithm, &Method::GET, &path, Some(&query), now);
             proptest::prop_assert!(result.is_err());
         }
+    }
+}
+
+#[test]
+fn download_links_and_upload_urls_share_one_date_rule_with_a_small_clock_skew() {
+    let url = "https://uploads.pinata.cloud/v3/files/9c1b";
+    for grant in [download(DATE, 30), upload(DATE, 30)] {
+        let signed = sign_url(&key(), url, &grant).unwrap();
+        let method = match grant.algorithm {
+            Algorithm::Download => Method::GET,
+            Algorithm::Upload => Method::POST,
+        };
+        let checked = |now_ms: i64| check(&signed, grant.algorithm, method.clone(), at(now_ms));
+        // Dated 30 s and exactly the skew ahead of the clock: taken.
+        assert!(checked(DATE * 1000 - 30_000).is_ok(), "{grant:?}");
+        assert!(checked(DATE * 1000 - CLOCK_SKEW_MS).is_ok(), "{grant:?}");
+        // Dated further ahead than the skew: not valid yet, for both algorithms.
+        assert_eq!(
+            checked(DATE * 1000 - CLOCK_SKEW_MS - 1),
+            Err(VerifyError::NotYetValid),
+            "{grant:?}"
+        );
+        assert_eq!(
+            checked(DATE * 1000 - 600_000),
+            Err(VerifyError::NotYetValid),
+            "{grant:?}"
+        );
     }
 }

@@ -72,11 +72,51 @@ impl V3 {
         self.uploads.post_form("/files", form, status).await
     }
 
+    /// A new group `name` on `network` (`public` / `private`); returns its id.
+    pub async fn group(&self, network: &str, name: &str) -> String {
+        let made = self
+            .api
+            .call(
+                Method::POST,
+                &format!("/groups/{network}"),
+                Some(json!({ "name": name })),
+                200,
+            )
+            .await;
+        made["data"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Every page of the api list `path_and_query` (which has a query already), in
+    /// order, following `next_page_token` until it is empty.
+    pub async fn pages(&self, path_and_query: &str) -> Vec<Value> {
+        let mut pages = Vec::new();
+        let mut token = String::new();
+        loop {
+            let page = self
+                .api
+                .get(&format!("{path_and_query}&pageToken={token}"), 200)
+                .await;
+            token = page["data"]["next_page_token"].as_str().unwrap().to_owned();
+            pages.push(page);
+            if token.is_empty() {
+                return pages;
+            }
+        }
+    }
+
     /// A public upload of `bytes`; returns the upload record (`data`).
     pub async fn upload_public(&self, filename: &str, bytes: Vec<u8>) -> Value {
         self.upload(filename, bytes, &[("network", "public")], 200)
             .await["data"]
             .clone()
+    }
+
+    /// A public upload of `bytes`; returns its CID.
+    pub async fn public_cid(&self, filename: &str, bytes: Vec<u8>) -> String {
+        self.upload_public(filename, bytes).await["cid"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 }
 

@@ -12,13 +12,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{Client, Network, UploadedFile};
 use crate::Error;
-use crate::cid::CidVersion;
 use crate::config::Timeouts;
 use crate::executor::Engine;
 use crate::rate_limit::RateLimit;
 use crate::retry::RetryPolicy;
 use crate::scopes::Service;
 use crate::upload::{self, Multipart, UploadOptions, UploadSource};
+use pinion_rules::cid_version;
 
 /// What a presigned upload URL allows (`POST /files/sign`): the file gets the name,
 /// group and key-values set here (an upload's own are ignored).
@@ -132,8 +132,8 @@ impl SignedUploadUrl {
         );
         let prepared = upload::prepare(source, &options).await?;
         let mut multipart = Multipart::new(prepared, "file");
-        let version = options.cid_version.unwrap_or(CidVersion::V1);
-        multipart.field("cid_version", super::upload::cid_field(version));
+        let version = options.cid_version.unwrap_or(cid_version::V3_DEFAULT);
+        multipart.field("cid_version", cid_version::field(version));
         let versions = upload::versions_to_hash(&options, Some(version));
         let (answer, expected): (pinion_api::pinata_v3_uploads::types::UploadResponse, _) =
             upload::send(

@@ -53,7 +53,7 @@ fn metadata(upload: &TusUpload<'_>) -> String {
         ("network", upload.network.to_string()),
         (
             "cid_version",
-            super::upload::cid_field(upload.version).to_owned(),
+            pinion_rules::cid_version::field(upload.version).to_owned(),
         ),
     ];
     if let Some(group) = &upload.group_id {

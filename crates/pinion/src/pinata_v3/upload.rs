@@ -11,9 +11,9 @@ use serde_json::{Map, Value};
 
 use super::{Client, Network};
 use crate::Error;
-use crate::cid::CidVersion;
 use crate::scopes::Service;
 use crate::upload::{self, Multipart, UploadOptions, UploadSource, Uploaded};
+use pinion_rules::cid_version;
 
 /// The largest file sent as one multipart request: Pinata's documented limit is
 /// 100 MB (bytes, not MiB); larger files take TUS (see `tus`).
@@ -45,13 +45,6 @@ pub struct UploadedFile {
     pub verified: bool,
     /// The offset a resumed upload started from (0: sent from the start).
     pub resumed_from: u64,
-}
-
-pub(super) fn cid_field(version: CidVersion) -> &'static str {
-    match version {
-        CidVersion::V0 => "v0",
-        CidVersion::V1 => "v1",
-    }
 }
 
 /// Key-values as v3 stores them: strings (numbers and booleans written out).
@@ -142,7 +135,7 @@ impl Client {
         if let Some(group) = &options.group_id {
             crate::args::non_empty("group id", group)?;
         }
-        let version = options.cid_version.unwrap_or(CidVersion::V1);
+        let version = options.cid_version.unwrap_or(cid_version::V3_DEFAULT);
         if let Some(len) = prepared.content_len().filter(|len| *len > MULTIPART_LIMIT) {
             let source = match prepared.single_file() {
                 Some(file) => super::tus_source::TusSource::File(file),
@@ -177,7 +170,7 @@ impl Client {
         if !keyvalues.is_empty() {
             multipart.field("keyvalues", Value::Object(keyvalues).to_string());
         }
-        multipart.field("cid_version", cid_field(version));
+        multipart.field("cid_version", cid_version::field(version));
         let versions = upload::versions_to_hash(&options, Some(version));
         let url = format!("{}/files", self.inner.uploads_url);
         let (answer, expected): (pinion_api::pinata_v3_uploads::types::UploadResponse, _) =

@@ -5,6 +5,7 @@
 mod list;
 mod one;
 mod record;
+pub(crate) mod rules;
 mod upload;
 
 use chrono::SecondsFormat;

@@ -10,7 +10,7 @@ use pinion_api::pinata_v3::types as wire;
 use pinion_rules::metadata::{MAX_KEYVALUES, check_keyvalue_count};
 use serde_json::Value;
 
-use super::upload::expiry;
+use super::rules::check_expiry;
 use super::{file_of, find_by_id, update_row};
 use crate::content;
 use crate::pinata_v3::{Network, V3Reason, error::internal, ok_json, parse_network};
@@ -58,7 +58,7 @@ pub(crate) async fn update(
         }
     };
     if let Some(at) = request.expires_at
-        && let Err(why) = expiry(&at.to_string(), state.clock.unix_seconds())
+        && let Err(why) = check_expiry(at, state.clock.unix_seconds())
     {
         return V3Reason::InvalidRequest.error(why);
     }

@@ -4,7 +4,7 @@
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::{find_by_cid, uploaded_of};
+use super::{find_by_cid, rules, uploaded_of};
 use crate::content::{self, Assembled};
 use crate::pinata_v3::{Network, V3Reason, error::internal};
 use crate::state::AppState;
@@ -44,17 +44,8 @@ pub(crate) fn record_file(
     let user_id = state.meta().pinata_user_id;
     let outcome = state.write(|tx| {
         if let Some(group) = &new.group_id {
-            let known = tx
-                .data()
-                .pinata
-                .groups
-                .get(group)
-                .is_some_and(|row| row.network == network);
-            if !known {
-                return Err(V3Reason::InvalidRequest.error(format!(
-                    "group_id: there is no group with id {group} on the {network} network"
-                )));
-            }
+            rules::check_group(tx.data(), group, network)
+                .map_err(|why| V3Reason::InvalidRequest.error(why))?;
         }
         let root = &assembled.root;
         match network {

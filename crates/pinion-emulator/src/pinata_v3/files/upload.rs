@@ -10,11 +10,9 @@ use axum::response::Response;
 use futures::TryStreamExt;
 use pinion_api::pinata_v3_uploads::types::UploadResponse;
 use pinion_cid::CidVersion;
-use pinion_rules::metadata::{MAX_KEYVALUES, check_keyvalue_count};
-use pinion_rules::upload::DEFAULT_MIME;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
-use super::{NewFile, record_file};
+use super::{NewFile, record_file, rules};
 use crate::blobs::IngestedFile;
 use crate::content::{self, AssembleError};
 use crate::pinata_v3::{Network, V3Reason, error::internal, ok_json};
@@ -135,39 +133,23 @@ async fn text(field: Field<'_>) -> Result<String, Response> {
 fn new_file(fields: Fields, file: &FilePart, now: i64) -> Result<(NewFile, CidVersion), Response> {
     let bad = |message: String| V3Reason::InvalidRequest.error(message);
     if fields.car.as_deref().is_some_and(|car| car == "true") {
-        return Err(bad(
-            "car uploads are not supported by the pinion emulator: upload the file itself \
-             (see spec/pinata-v3-uploads.sources.md)"
-                .into(),
-        ));
+        return Err(bad(rules::CAR_REFUSED.into()));
     }
     // The spec marks `network` required yet says it defaults to private; the emulator
     // defaults to private (UNCERTAIN, reference §3.1).
-    let network = match fields.network.as_deref() {
-        None | Some("") => Network::Private,
-        Some(text) => text
-            .parse()
-            .map_err(|_| bad(format!("network must be public or private, not {text:?}")))?,
-    };
-    let version = match fields.cid_version.as_deref() {
-        None | Some("") | Some("v1") | Some("1") => CidVersion::V1,
-        Some("v0") | Some("0") => CidVersion::V0,
-        Some(other) => return Err(bad(format!("cid_version must be v0 or v1, not {other:?}"))),
-    };
+    let network = rules::network(fields.network.as_deref())
+        .map_err(bad)?
+        .unwrap_or(Network::Private);
+    let version = rules::cid_version(fields.cid_version.as_deref()).map_err(bad)?;
     let expires_at = match fields.expires_at.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(expiry(text, now).map_err(bad)?),
+        Some(text) => Some(rules::parse_expiry(text, now).map_err(bad)?),
     };
     let keyvalues = match fields.keyvalues.as_deref() {
         None | Some("") => Map::new(),
-        Some(text) => keyvalues(text).map_err(bad)?,
+        Some(text) => rules::keyvalues(text).map_err(bad)?,
     };
-    let mime_type = file
-        .content_type
-        .clone()
-        .filter(|mime| !mime.is_empty() && mime != DEFAULT_MIME)
-        .or_else(|| content::mime_for(&file.name).map(str::to_owned))
-        .unwrap_or_else(|| DEFAULT_MIME.to_owned());
+    let mime_type = rules::recorded_mime(file.content_type.as_deref(), Some(&file.name));
     let name = fields
         .name
         .filter(|name| !name.is_empty())
@@ -182,59 +164,4 @@ fn new_file(fields: Fields, file: &FilePart, now: i64) -> Result<(NewFile, CidVe
         expires_at,
     };
     Ok((new, version))
-}
-
-/// An `expires_at`: Unix seconds after `now`.
-pub(crate) fn expiry(text: &str, now: i64) -> Result<i64, String> {
-    let at: i64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("expires_at must be Unix seconds, not {text:?}"))?;
-    if at <= now {
-        return Err(format!(
-            "expires_at must be in the future (now is {now}), not {at}"
-        ));
-    }
-    Ok(at)
-}
-
-/// The form's `keyvalues`: a JSON object of strings, bare (the SDK) or wrapped in
-/// `{"keyvalues": …}` (the docs), at most [`MAX_KEYVALUES`] pairs.
-fn keyvalues(text: &str) -> Result<Map<String, Value>, String> {
-    let parsed: Map<String, Value> = serde_json::from_str(text)
-        .map_err(|error| format!("keyvalues must be a JSON object of strings: {error}"))?;
-    let map = match parsed.get("keyvalues") {
-        Some(Value::Object(inner)) if parsed.len() == 1 => inner.clone(),
-        _ => parsed,
-    };
-    if check_keyvalue_count(map.len()).is_err() {
-        return Err(format!(
-            "a file may have at most {MAX_KEYVALUES} keyvalues, {} were given",
-            map.len()
-        ));
-    }
-    Ok(map)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keyvalues_are_bare_or_wrapped() {
-        let bare = keyvalues(r#"{"env":"prod"}"#).unwrap();
-        let wrapped = keyvalues(r#"{"keyvalues":{"env":"prod"}}"#).unwrap();
-        assert_eq!(bare, wrapped);
-        assert_eq!(bare["env"], "prod");
-        let eleven: Map<String, Value> = (0..11).map(|n| (n.to_string(), "v".into())).collect();
-        assert!(keyvalues(&Value::Object(eleven).to_string()).is_err());
-        assert!(keyvalues("[1]").is_err());
-    }
-
-    #[test]
-    fn expiry_must_be_in_the_future() {
-        assert_eq!(expiry("200", 100), Ok(200));
-        assert!(expiry("100", 100).is_err());
-        assert!(expiry("soon", 100).is_err());
-    }
 }

@@ -6,9 +6,9 @@
 use axum::http::HeaderMap;
 use axum::response::Response;
 use pinion_api::pinata_v3_uploads::types::{SignUploadRequest, SignedUrlResponse};
-use pinion_rules::metadata::{MAX_KEYVALUES, check_keyvalue_count};
 use pinion_scopes::pinata_v3::V3Host;
 
+use crate::pinata_v3::files::rules;
 use crate::pinata_v3::tus::base_url;
 use crate::pinata_v3::{Network, V3Caller, V3Reason, error::internal, ok_json};
 use crate::signed_url::{Algorithm, Grant, SigningKey, sign_url};
@@ -46,19 +46,8 @@ fn try_sign(
     if request.date < 0 || request.expires < 0 {
         return Err(bad("date and expires must not be negative".into()));
     }
-    let network = match request.network.as_deref() {
-        None | Some("") => None,
-        Some(text) => Some(
-            text.parse::<Network>()
-                .map_err(|_| bad(format!("network must be public or private, not {text:?}")))?,
-        ),
-    };
-    if check_keyvalue_count(request.keyvalues.len()).is_err() {
-        return Err(bad(format!(
-            "a file may have at most {MAX_KEYVALUES} keyvalues, {} were given",
-            request.keyvalues.len()
-        )));
-    }
+    let network = rules::network(request.network.as_deref()).map_err(bad)?;
+    rules::check_keyvalues(request.keyvalues.len()).map_err(bad)?;
     let max_file_size = request
         .max_file_size
         .map(|max| u64::try_from(max).map_err(|_| bad("max_file_size must not be negative".into())))
@@ -73,17 +62,9 @@ fn try_sign(
     let group_id = request.group_id.filter(|group| !group.is_empty());
     if let Some(group) = &group_id {
         let on = network.unwrap_or(Network::Private);
-        let known = state.read(|data| {
-            data.pinata
-                .groups
-                .get(group)
-                .is_some_and(|row| row.network == on)
-        });
-        if !known {
-            return Err(bad(format!(
-                "group_id: there is no group with id {group} on the {on} network"
-            )));
-        }
+        state
+            .read(|data| rules::check_group(data, group, on))
+            .map_err(bad)?;
     }
 
     let grant = UploadGrant {

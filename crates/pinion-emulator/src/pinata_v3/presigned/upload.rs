@@ -10,14 +10,11 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 use pinion_api::pinata_v3_uploads::types::UploadResponse;
-use pinion_cid::CidVersion;
-use pinion_rules::upload::DEFAULT_MIME;
-use serde_json::{Map, Value};
 
 use super::mime::{DIRECTORY, HEAD_LEN, check_mime, detect_mime};
 use crate::blobs::IngestedFile;
 use crate::content::{self, AssembleError};
-use crate::pinata_v3::files::{NewFile, record_file};
+use crate::pinata_v3::files::{NewFile, record_file, rules};
 use crate::pinata_v3::{Network, V3Reason, error::internal, ok_json};
 use crate::state::AppState;
 use crate::state::tus::UploadGrant;
@@ -110,11 +107,7 @@ async fn try_upload(
         DIRECTORY.to_owned()
     } else {
         let part = &parts[0];
-        let declared = part
-            .content_type
-            .clone()
-            .filter(|mime| !mime.is_empty() && mime != DEFAULT_MIME)
-            .or_else(|| content::mime_for(&part.path).map(str::to_owned))
+        let declared = rules::declared_mime(part.content_type.as_deref(), Some(&part.path))
             .unwrap_or_default();
         detect_mime(&part.head, &declared)
     };
@@ -122,21 +115,16 @@ async fn try_upload(
 
     let network = match (&grant.network, form_network.as_deref()) {
         (Some(signed), _) => signed.parse().unwrap_or(Network::Private),
-        (None, None | Some("")) => Network::Private,
-        (None, Some(text)) => text
-            .parse()
-            .map_err(|_| bad(format!("network must be public or private, not {text:?}")))?,
+        (None, form) => rules::network(form)
+            .map_err(bad)?
+            .unwrap_or(Network::Private),
     };
     if directory && network == Network::Private {
         return Err(bad(
             "folders can be uploaded to the public network only (reference §3.2)".into(),
         ));
     }
-    let version = match form_cid_version.as_deref() {
-        None | Some("") | Some("v1") | Some("1") => CidVersion::V1,
-        Some("v0") | Some("0") => CidVersion::V0,
-        Some(other) => return Err(bad(format!("cid_version must be v0 or v1, not {other:?}"))),
-    };
+    let version = rules::cid_version(form_cid_version.as_deref()).map_err(bad)?;
     let own_name = if directory {
         parts[0]
             .path
@@ -157,17 +145,12 @@ async fn try_upload(
         Err(AssembleError::Io(why)) => return Err(internal(crate::EmulatorError::Store(why))),
         Err(other) => return Err(bad(other.to_string())),
     };
-    let keyvalues: Map<String, Value> = grant
-        .keyvalues
-        .iter()
-        .map(|(key, value)| (key.clone(), Value::String(value.clone())))
-        .collect();
     let new = NewFile {
         id: None,
         network,
         name: Some(grant.filename.clone().unwrap_or(own_name)),
         group_id: grant.group_id.clone(),
-        keyvalues,
+        keyvalues: rules::recorded_keyvalues(&grant.keyvalues),
         mime_type: (!directory).then_some(detected),
         expires_at: None,
     };

@@ -4,13 +4,11 @@
 //! `PATCH` is answered, so `GET /files/{network}?cid=<Upload-CID>` finds it at once.
 
 use axum::response::Response;
-use pinion_cid::CidVersion;
-use pinion_rules::upload::DEFAULT_MIME;
-use serde_json::{Map, Value};
+use pinion_rules::cid_version::V3_DEFAULT;
 
 use super::PartFiles;
 use crate::content::{self, AssembleError};
-use crate::pinata_v3::files::{NewFile, record_file};
+use crate::pinata_v3::files::{NewFile, record_file, rules};
 use crate::pinata_v3::presigned;
 use crate::pinata_v3::{Network, V3Reason, error::internal};
 use crate::state::AppState;
@@ -37,18 +35,7 @@ pub(crate) fn network(metadata: &UploadMetadata) -> Network {
 /// `filetype` unless empty or generic, else by the name's extension, else
 /// `application/octet-stream`.
 pub(crate) fn mime_type(metadata: &UploadMetadata) -> String {
-    metadata
-        .filetype
-        .clone()
-        .filter(|mime| !mime.is_empty() && mime != DEFAULT_MIME)
-        .or_else(|| {
-            metadata
-                .filename
-                .as_deref()
-                .and_then(content::mime_for)
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| DEFAULT_MIME.to_owned())
+    rules::recorded_mime(metadata.filetype.as_deref(), metadata.filename.as_deref())
 }
 
 /// Hashes, keeps and records the complete upload `upload` (the caller holds its lock
@@ -97,10 +84,8 @@ pub(crate) async fn finish(
         }
     }
 
-    let version = match metadata.cid_version.as_deref() {
-        Some("v0") => CidVersion::V0,
-        _ => CidVersion::V1,
-    };
+    // The metadata's `cid_version` was checked when the upload was created.
+    let version = rules::cid_version(metadata.cid_version.as_deref()).unwrap_or(V3_DEFAULT);
     let assembled = match content::assemble(
         vec![("file".to_owned(), file)],
         version,
@@ -111,17 +96,12 @@ pub(crate) async fn finish(
         Err(AssembleError::Io(why)) => return Err(internal(crate::EmulatorError::Store(why))),
         Err(other) => return refused(V3Reason::InvalidRequest.error(other.to_string())),
     };
-    let keyvalues: Map<String, Value> = metadata
-        .keyvalues
-        .iter()
-        .map(|(key, value)| (key.clone(), Value::String(value.clone())))
-        .collect();
     let new = NewFile {
         id: Some(upload.id.clone()),
         network: network(metadata),
         name: metadata.filename.clone(),
         group_id: metadata.group_id.clone(),
-        keyvalues,
+        keyvalues: rules::recorded_keyvalues(&metadata.keyvalues),
         mime_type: Some(recorded_mime),
         expires_at: metadata.expires_at,
     };

@@ -11,6 +11,7 @@ use pinion_scopes::pinata_v3::V3Host;
 
 use super::completion::{self, Finished};
 use super::{MAX_SIZE, PartFiles, location, metadata, tus_headers};
+use crate::pinata_v3::files::rules;
 use crate::pinata_v3::{V3Caller, V3Reason, error::internal};
 use crate::state::AppState;
 use crate::state::tus::{TusUpload, UploadAuthority, UploadGrant, UploadMetadata};
@@ -161,33 +162,16 @@ fn apply_grant(
 fn check_record_fields(state: &AppState, metadata: &UploadMetadata) -> Result<(), Response> {
     let bad = |message: String| V3Reason::InvalidRequest.error(message);
     if metadata.car {
-        return Err(bad(
-            "car uploads are not supported by the pinion emulator: upload the file itself \
-             (see spec/pinata-v3-uploads.sources.md)"
-                .into(),
-        ));
+        return Err(bad(rules::CAR_REFUSED.into()));
     }
-    let now = state.clock.unix_seconds();
-    if let Some(at) = metadata.expires_at
-        && at <= now
-    {
-        return Err(bad(format!(
-            "expires_at must be in the future (now is {now}), not {at}"
-        )));
+    if let Some(at) = metadata.expires_at {
+        rules::check_expiry(at, state.clock.unix_seconds()).map_err(bad)?;
     }
     let network = completion::network(metadata);
     if let Some(group) = &metadata.group_id {
-        let known = state.read(|data| {
-            data.pinata
-                .groups
-                .get(group)
-                .is_some_and(|row| row.network == network)
-        });
-        if !known {
-            return Err(bad(format!(
-                "group_id: there is no group with id {group} on the {network} network"
-            )));
-        }
+        state
+            .read(|data| rules::check_group(data, group, network))
+            .map_err(bad)?;
     }
     Ok(())
 }

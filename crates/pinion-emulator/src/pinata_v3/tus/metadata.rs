@@ -120,22 +120,10 @@ fn cid_version(
     }
 }
 
-/// `keyvalues`: a JSON object of strings, bare or wrapped in `{"keyvalues": …}` as the
-/// docs' examples send it; at most the shared maximum of pairs.
+/// `keyvalues` (the form's rule, [`rules::keyvalues`](crate::pinata_v3::files::rules::keyvalues)),
+/// its values strings (numbers and booleans are taken as their text).
 fn parse_keyvalues(json: &str) -> Result<BTreeMap<String, String>, MetadataError> {
-    let invalid = |why: &str| MetadataError::Invalid(format!("keyvalues {why}"));
-    let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|_| invalid("must be a JSON object"))?;
-    let serde_json::Value::Object(mut object) = value else {
-        return Err(invalid("must be a JSON object"));
-    };
-    if object.len() == 1
-        && let Some(serde_json::Value::Object(inner)) = object.get("keyvalues")
-    {
-        object = inner.clone();
-    }
-    pinion_rules::metadata::check_keyvalue_count(object.len())
-        .map_err(|error| invalid(&format!("has too many pairs: {error}")))?;
+    let object = crate::pinata_v3::files::rules::keyvalues(json).map_err(MetadataError::Invalid)?;
     object
         .into_iter()
         .map(|(key, value)| match value {
@@ -143,7 +131,9 @@ fn parse_keyvalues(json: &str) -> Result<BTreeMap<String, String>, MetadataError
             serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
                 Ok((key, value.to_string()))
             }
-            _ => Err(invalid("values must be strings")),
+            _ => Err(MetadataError::Invalid(
+                "keyvalues values must be strings".into(),
+            )),
         })
         .collect()
 }
