@@ -8,7 +8,11 @@
 //!   (`-K`): Pinata's two JSON fields, then every file as a `file` part named
 //!   `collection/<name>`, in the same order. Goals: wall ≤ 1.5× curl, RSS ≤ 32 MiB.
 //!
-//! Before the directory is timed, curl sends it once untimed, so both timed clients
+//! - A 90 MiB file over Pinata v3 (`pinata_v3::Client::upload_file`, public, one
+//!   multipart request, no CID check) vs `curl -F file=@… -F network=public` to the same
+//!   uploads URL. Goals: RSS ≤ 32 MiB, wall ≤ 1.3× curl.
+//!
+//! Before the directory and the v3 file are timed, curl sends it once untimed, so both timed clients
 //! meet the same emulator state (content already kept) and a warm page cache.
 //!
 //! Both clients must pin the same CID. The emulator runs in this process; each client
@@ -30,9 +34,31 @@ const SIZE: u64 = 1 << 30;
 const FILES: usize = 10_000;
 const TARGET_RSS_MIB: f64 = 32.0;
 
-/// Client mode: pin `path` (a file, or with `dir` a directory) and print the CID.
+/// The v3 file's size: under Pinata's 100,000,000-byte multipart limit, so one request.
+const V3_SIZE: u64 = 90 << 20;
+
+/// Client mode: pin `path` (a file, or with `dir` a directory, or with `v3` a file over
+/// Pinata v3 to the uploads URL `base_url`) and print the CID.
 async fn client(kind: &str, base_url: &str, path: &str) {
     let jwt = std::env::var("BENCH_PINATA_JWT").expect("the JWT in the environment");
+    if kind == "v3" {
+        let pinata = pinion::pinata_v3::Client::builder()
+            .base_url(base_url.replace("/pinata-uploads/v3", "/pinata"))
+            .uploads_url(base_url)
+            .credentials(PinataCredentials::jwt(jwt))
+            .build_v3()
+            .unwrap();
+        let uploaded = pinata
+            .upload_file(
+                pinion::pinata_v3::Network::Public,
+                path,
+                UploadOptions::default().verify(false),
+            )
+            .await
+            .unwrap();
+        println!("{}", uploaded.cid);
+        return;
+    }
     let pinata = pinion::pinata::Client::builder()
         .base_url(base_url)
         .credentials(PinataCredentials::jwt(jwt))
@@ -152,6 +178,46 @@ async fn compare(
     (lib, curl)
 }
 
+/// The v3 file through the library and through curl (after one untimed curl upload,
+/// so both timed clients meet the content already kept); both must answer one CID.
+async fn compare_v3(c: &AdminCredentials, path: &Path) -> (Measured, Measured) {
+    let uploads = c.pinata.uploads_url.clone();
+    let curl = || {
+        let mut curl = Command::new("curl");
+        curl.args(["-sS", "--fail", "-H"])
+            .arg(format!("Authorization: Bearer {}", c.pinata.jwt))
+            .arg("-F")
+            .arg(format!("file=@{}", path.display()))
+            .args(["-F", "network=public"])
+            .arg(format!("{uploads}/files"));
+        curl
+    };
+    let command = curl();
+    tokio::task::spawn_blocking(move || measure(command))
+        .await
+        .unwrap();
+    let mut library = Command::new(std::env::current_exe().unwrap());
+    library
+        .args(["--client", "v3", &uploads, path.to_str().unwrap()])
+        .env("BENCH_PINATA_JWT", &c.pinata.jwt);
+    let lib = tokio::task::spawn_blocking(move || measure(library))
+        .await
+        .unwrap();
+    let command = curl();
+    let curl = tokio::task::spawn_blocking(move || measure(command))
+        .await
+        .unwrap();
+    let cid = lib.stdout.trim();
+    assert_eq!(
+        curl.json()["data"]["cid"],
+        cid,
+        "both uploads pin the same CID"
+    );
+    report::print_clients(&[("pinion library", &lib), ("curl", &curl)]);
+    println!("  CID              {cid}");
+    (lib, curl)
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -194,6 +260,23 @@ async fn main() {
         1.5,
         TARGET_RSS_MIB,
     ));
+
+    println!(
+        "{} MiB file to the emulator over Pinata v3 (uploads host, multipart), same run",
+        V3_SIZE >> 20
+    );
+    let file = dir.path().join("v3.bin");
+    pinion_testkit::fixture::write_file(&file, "upload-bench-v3", V3_SIZE).unwrap();
+    let (lib, curl) = compare_v3(&c, &file).await;
+    rows.push(Row::client_versus_curl(
+        "1v3",
+        "90 MiB file upload over Pinata v3, library (`pinata_v3` `upload_file`, public, no CID check) vs `curl -F file=@… -F network=public`",
+        &lib,
+        &curl,
+        1.3,
+        TARGET_RSS_MIB,
+    ));
+    std::fs::remove_file(&file).unwrap();
 
     emulator.shutdown().await;
     for row in &rows {
