@@ -350,6 +350,22 @@ fn a_cid_is_pinned_and_waited_for() {
     assert_eq!(last_line(&quiet), quiet.trim());
     let (code, text) = env.fails(&["--local", "files", "pin", "not-a-cid"]);
     assert_eq!(code, 2, "{text}");
+
+    // A job that does not end within --wait-timeout: the wait stops, saying where it stands.
+    let (code, text) = env.fails(&[
+        "--local",
+        "files",
+        "pin",
+        "bafkqaaa",
+        "--wait",
+        "--poll-interval",
+        "50ms",
+        "--wait-timeout",
+        "1s",
+    ]);
+    assert_ne!(code, 0);
+    assert!(text.contains("not pinned yet after 1s"), "{text}");
+    assert!(text.contains("--wait-timeout"), "{text}");
 }
 
 /// A multipart POST of one file (field `file`) to a local URL: (status, body).

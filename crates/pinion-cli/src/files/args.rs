@@ -148,6 +148,9 @@ pub struct PinArgs {
     /// How often to ask while waiting.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "2s", value_name = "DURATION")]
     pub poll_interval: Duration,
+    /// How long `--wait` waits before giving up (the job goes on at the service).
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "10m", value_name = "DURATION")]
+    pub wait_timeout: Duration,
 }
 
 /// `pinion files sign-upload`.

@@ -27,9 +27,21 @@ pub async fn pin(ctx: &Ctx, args: PinArgs) -> Result<()> {
         .await
         .with_context(|| format!("queueing {} for pinning", args.cid))?;
     if args.wait {
-        let file = client
-            .wait_until_pinned(&job, args.poll_interval)
-            .await
+        let waited = tokio::time::timeout(
+            args.wait_timeout,
+            client.wait_until_pinned(&job, args.poll_interval),
+        )
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "{} is not pinned yet after {} (job {}): the job goes on at the service;                  find the file later with `pinion files list --cid {}`, or wait longer with                  --wait-timeout",
+                job.cid,
+                humantime::format_duration(args.wait_timeout),
+                job.id,
+                job.cid
+            )
+        })?;
+        let file = waited
             .with_context(|| format!("waiting for {} to be pinned (job {})", job.cid, job.id))?;
         print_file(ctx, &file);
         return Ok(());
