@@ -38,6 +38,16 @@ pub(crate) struct Engine {
     pub(crate) pinata_v3: bool,
 }
 
+/// The path a request's span records: for Pinata v3 calls the spec's template
+/// (`/files/{file_id}/{upload_id}`), since some v3 paths carry a capability (a TUS
+/// upload's token authorises the upload by itself); the concrete path otherwise.
+fn logged_path<'a>(operation: &Operation, url: &'a reqwest::Url) -> &'a str {
+    match operation.v3 {
+        Some(v3) => v3.path(),
+        None => url.path(),
+    }
+}
+
 /// What to do after an attempt.
 enum Next {
     Stop,
@@ -181,7 +191,7 @@ impl Engine {
             service = %self.service,
             operation = operation.spec_id,
             method = %request.method(),
-            path = request.url().path(),
+            path = logged_path(operation, request.url()),
             attempt = attempt + 1,
         )
     }
