@@ -4,41 +4,17 @@
 //!
 //! In its own process, with a global subscriber (see `secrets_in_logs.rs` for why).
 
-use std::sync::{Arc, Mutex};
-
 use pinion::pinata_v3::SignedUploadUrl;
 use pinion::upload::{UploadOptions, UploadSource};
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+#[path = "common/logs.rs"]
+mod logs;
 
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+use logs::Captured;
 
 #[tokio::test]
 async fn a_signed_url_that_fails_stays_out_of_logs_and_errors() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    let captured = Captured::install();
 
     // Nothing listens on port 9: every attempt fails to connect and is logged.
     let url = SignedUploadUrl::new(
@@ -51,7 +27,7 @@ async fn a_signed_url_that_fails_stays_out_of_logs_and_errors() {
         .upload(UploadSource::File(path), UploadOptions::default())
         .await
         .unwrap_err();
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("failed"), "the failure is logged: {logs}");
     for shown in [
         logs,
@@ -77,7 +53,7 @@ async fn a_signed_url_that_fails_stays_out_of_logs_and_errors() {
         .unwrap()
         .set_len(pinion::pinata_v3::MULTIPART_LIMIT + 1)
         .unwrap();
-    captured.0.lock().unwrap().clear();
+    captured.clear();
     client
         .upload_file(
             pinion::pinata_v3::Network::Public,
@@ -86,7 +62,7 @@ async fn a_signed_url_that_fails_stays_out_of_logs_and_errors() {
         )
         .await
         .expect("the TUS upload completes");
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("/files/{file_id}/{upload_id}"), "{logs}");
     assert!(!logs.contains("/pinata-uploads/v3/files/"), "{logs}");
     emulator.shutdown().await;

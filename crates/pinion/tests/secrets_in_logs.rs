@@ -6,8 +6,6 @@
 //! (`set_default`) misses events when other tests register the same callsites at the
 //! same time (tracing caches each callsite's interest), which made this test flaky.
 
-use std::sync::{Arc, Mutex};
-
 use pinion::credentials::PinataCredentials;
 use pinion::scopes::pinata::PinataPermissions;
 use pinion_emulator::Emulator;
@@ -17,36 +15,14 @@ mod common;
 
 use common::pinata_client;
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+#[path = "common/logs.rs"]
+mod logs;
 
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+use logs::Captured;
 
 #[tokio::test]
 async fn secrets_stay_out_of_errors_debug_and_tracing_logs() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    let captured = Captured::install();
 
     let emulator = Emulator::builder().start().await.unwrap();
     let c = emulator.credentials().clone();
@@ -95,7 +71,7 @@ async fn secrets_stay_out_of_errors_debug_and_tracing_logs() {
     let shown = format!(
         "{error} {error:?} {pair_error} {pair_error:?} {key:?} {token:?} {admin:?} {submarine:?} {forged:?}"
     );
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("testAuthentication") || logs.contains("test_authentication"),
         "requests are logged: {logs}"
