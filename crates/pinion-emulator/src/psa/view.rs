@@ -49,7 +49,7 @@ pub(crate) fn pin_status(row: &PsaRow, state: PsaState, delegate: &str) -> PinSt
             meta: Some(row.meta.clone().into()),
         },
         delegates: Delegates(vec![delegate.to_owned()]),
-        info: (!state.info.is_empty()).then(|| StatusInfo(state.info)),
+        info: (!state.info.is_empty()).then_some(StatusInfo(state.info)),
     }
 }
 
