@@ -76,6 +76,7 @@ const RANDOM_VALUES: &[(&str, char, &str)] = &[
     ("replaced with '", '\'', "<cid>"),
     ("name '", '\'', "<name>"),
     ("name='", '\'', "<name>"),
+    ("created before '", '\'', "<date>"),
 ];
 
 /// A title with each random value replaced by its placeholder.
@@ -106,7 +107,8 @@ pub fn normalise(title: &str) -> String {
 pub struct Expected {
     /// The verdict lines.
     pub verdicts: BTreeSet<String>,
-    /// Each `fail` line with the comment lines just above it.
+    /// Each `fail` line with the comment block above it: a block covers the `fail` lines
+    /// that follow it, up to a blank line or a `pass` line.
     pub failures: Vec<(String, Vec<String>)>,
 }
 
@@ -134,9 +136,7 @@ pub fn parse_expected(text: &str) -> Result<Expected, String> {
             return Err(format!("line {}: `{line}` is listed twice", number + 1));
         }
         if line.starts_with("fail  ") {
-            expected
-                .failures
-                .push((line.to_string(), std::mem::take(&mut comments)));
+            expected.failures.push((line.to_string(), comments.clone()));
         } else {
             comments.clear();
         }
@@ -258,16 +258,18 @@ mod tests {
     #[test]
     fn expected_files_keep_the_comments_above_each_failure() {
         let expected = parse_expected(
-            "# header\n\npass  A\n# D3: no token answers 400\nfail  B / Response code is 401\n",
+            "# header\n\npass  A\n# D3: no token answers 400\nfail  B\nfail  B / Response code is 401\npass  C\nfail  D\n",
         )
         .unwrap();
-        assert_eq!(expected.verdicts.len(), 2);
+        assert_eq!(expected.verdicts.len(), 5);
+        let d3 = vec!["D3: no token answers 400".to_string()];
         assert_eq!(
             expected.failures,
-            vec![(
-                "fail  B / Response code is 401".to_string(),
-                vec!["D3: no token answers 400".to_string()]
-            )]
+            vec![
+                ("fail  B".to_string(), d3.clone()),
+                ("fail  B / Response code is 401".to_string(), d3),
+                ("fail  D".to_string(), vec![]),
+            ]
         );
         assert!(parse_expected("pass  A\npass  A\n").is_err());
         assert!(parse_expected("passed A\n").is_err());
