@@ -11,6 +11,7 @@
 //! | Pinata v3 uploads (`spec/pinata-v3-uploads.yaml`) | `http://127.0.0.1:PORT/pinata-uploads/v3` |
 //! | Submarine (`spec/pinata-submarine.yaml`) | `http://127.0.0.1:PORT/submarine/api/v1` |
 //! | W3IPFS (`spec/w3ipfs.yaml`) | `http://127.0.0.1:PORT/w3ipfs/api` |
+//! | IPFS Pinning Service API (`spec/psa.yaml`) | `http://127.0.0.1:PORT/pinata/psa` (Pinata key JWT), `http://127.0.0.1:PORT/w3ipfs/api/psa` (W3IPFS login JWT) |
 //! | dedicated gateway | `http://127.0.0.1:PORT/gateway` (`/ipfs/<cid>[/path]`) |
 //!
 //! Requests whose `Host` is a real service host (`api.pinata.cloud`,

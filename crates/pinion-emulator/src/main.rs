@@ -157,6 +157,11 @@ fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::
     writeln!(out, "  Submarine  {}", c.submarine.base_url)?;
     writeln!(out, "  Gateway    {}/ipfs/<cid>", c.submarine.gateway_url)?;
     writeln!(out, "  W3IPFS     {}", c.w3ipfs.base_url)?;
+    writeln!(
+        out,
+        "  PSA        {}/psa (Pinata JWT), {}/psa (W3IPFS JWT)",
+        c.pinata.base_url, c.w3ipfs.base_url
+    )?;
     if let Some(tls) = &c.tls {
         writeln!(out, "TLS front (trust {}):", tls.ca_pem.display())?;
         writeln!(out, "  HTTPS      {}", tls.https_origin)?;
