@@ -34,7 +34,7 @@ use tokio::io::AsyncRead;
 use crate::cid::SkippedLink;
 
 pub(crate) use multipart::Multipart;
-pub use options::UploadOptions;
+pub use options::{MIN_TUS_CHUNK, UploadOptions};
 pub(crate) use prepare::prepare;
 pub(crate) use send::{send, versions_to_hash};
 pub(crate) use verify::{check, finish};
