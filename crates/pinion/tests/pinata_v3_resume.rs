@@ -13,9 +13,12 @@ use pinion::upload::UploadOptions;
 use pinion_emulator::{Emulator, Faults};
 use resume_support::{MIB, files, url_token, v3_client, varied_file};
 
+/// The JSON of the handles an upload announced.
+type Kept = Arc<Mutex<Vec<String>>>;
+
 /// Keeps the JSON of every handle an upload announces.
 fn handle_keeper() -> (
-    Arc<Mutex<Vec<String>>>,
+    Kept,
     impl Fn(&ResumeHandle) -> std::io::Result<()> + Send + Sync + 'static,
 ) {
     let kept = Arc::new(Mutex::new(Vec::new()));
