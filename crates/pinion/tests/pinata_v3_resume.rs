@@ -127,6 +127,39 @@ async fn a_file_modified_mid_upload_is_refused_and_nothing_is_pinned() {
     assert!(files(&client, Network::Public).await.is_empty());
 }
 
+/// A change seen only once the service has every byte (here, as the last chunk is
+/// confirmed): the file the service made of it is deleted, not left pinned half-old.
+#[tokio::test]
+async fn a_file_changed_during_the_last_chunk_is_not_left_pinned() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let client = v3_client(emulator.credentials(), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let len = 2 * MIB;
+    let (path, _) = varied_file(dir.path(), "late.bin", len, 13);
+    let target = path.clone();
+    let error = client
+        .upload_file(
+            Network::Public,
+            &path,
+            UploadOptions::default()
+                .resumable(true)
+                .tus_chunk_size(MIB)
+                .on_progress(move |progress| {
+                    if progress.sent == len {
+                        let file = std::fs::File::options().write(true).open(&target).unwrap();
+                        let before = file.metadata().unwrap().modified().unwrap();
+                        file.set_modified(before + std::time::Duration::from_secs(5))
+                            .unwrap();
+                    }
+                }),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::FileChanged { .. }), "{error:?}");
+    assert!(error.to_string().contains("was deleted"), "{error}");
+    assert!(files(&client, Network::Public).await.is_empty());
+}
+
 /// Uploads `path` until the service confirmed `stop_at` bytes, then drops the upload
 /// (as a killed process would): the handle's JSON.
 async fn upload_until(

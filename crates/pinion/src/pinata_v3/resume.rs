@@ -23,12 +23,12 @@ pub use handle::ResumeHandle;
 pub(crate) use identity::FileIdentity;
 
 use super::tus::TusUpload;
-use super::tus_send::Sending;
+use super::tus_send::{Sending, local_cid};
 use super::tus_source::TusSource;
 use super::upload::string_keyvalues;
 use super::{Client, UploadedFile};
 use crate::Error;
-use crate::cid::{Cid, FileHasher, WalkedFile};
+use crate::cid::WalkedFile;
 use crate::upload::{Progress, UploadOptions};
 
 /// Refuses options that contradict the handle: the upload keeps the name, group,
@@ -219,7 +219,7 @@ impl Client {
         file: &TusSource<'_>,
         upload: &TusUpload<'_>,
     ) -> Result<UploadedFile, Error> {
-        let local = local_cid(file, upload).await?;
+        let local = local_cid(file, upload.version).await?;
         if let Some(record) = self.file_by_cid(upload.network, &local.to_string()).await? {
             file.check_unchanged()?;
             let len = file.len();
@@ -237,16 +237,6 @@ impl Client {
         self.tus_finish(file, upload, &location, cid, &sending, Some(local), 0)
             .await
     }
-}
-
-/// The whole file's CID, computed locally (the file checked unchanged after).
-async fn local_cid(file: &TusSource<'_>, upload: &TusUpload<'_>) -> Result<Cid, Error> {
-    let sending = Sending::new(Some(upload.version));
-    sending.hash_prefix(file, file.len()).await?;
-    let hasher: FileHasher = sending
-        .take_hasher()
-        .ok_or_else(|| Error::invalid_input("upload", "no hasher"))?;
-    Ok(hasher.finish().cid)
 }
 
 /// Whether `error` says the upload is unknown: 404 Not Found or 410 Gone.
