@@ -29,7 +29,10 @@ fn handle_keeper() -> (
     })
 }
 
-#[tokio::test]
+// Two threads: on one, the emulator could read only while the client was not
+// writing, so megabytes would wait in socket buffers and be lost at each cut, which
+// measures the test's scheduling rather than the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_cut_mid_body_cost_little_and_the_cid_is_right() {
     let emulator = Emulator::builder().start().await.unwrap();
     let client = v3_client(emulator.credentials(), 10);
@@ -74,7 +77,7 @@ async fn connections_cut_mid_body_cost_little_and_the_cid_is_right() {
         received.bytes_received
     );
     assert!(
-        file.bytes_sent - received.bytes_received <= 16 * MIB,
+        file.bytes_sent - received.bytes_received <= 8 * MIB,
         "client {} vs emulator {}",
         file.bytes_sent,
         received.bytes_received
