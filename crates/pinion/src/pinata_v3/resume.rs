@@ -95,12 +95,19 @@ fn check_options(handle: &ResumeHandle, options: &UploadOptions) -> Result<(), E
 }
 
 impl Client {
-    /// Continues the TUS upload `handle` describes (see the [module](self) for
-    /// how), typically in another process than the one that began it: the handle's
-    /// network, name, group, key-values and CID version are the upload's (options
-    /// that set a different one are refused, the upload cannot change them);
-    /// `options` give the progress and resume-handle callbacks, verification and
-    /// the chunk size (the handle's unless set).
+    /// Continues the TUS upload `handle` describes, typically in another process
+    /// than the one that began it: the handle's network, name, group, key-values and
+    /// CID version are the upload's (options that set a different one are refused,
+    /// the upload cannot change them); `options` give the progress and resume-handle
+    /// callbacks, verification and the chunk size (the handle's unless set).
+    ///
+    /// The file must be the one the handle describes (same object, length and
+    /// modification time). Then `HEAD` says where the service stands: an unfinished
+    /// upload goes on from its offset (the bytes before it are hashed locally, not
+    /// sent); a complete one gives its file; one the service no longer knows (404,
+    /// 410) has its CID computed locally and looked up first, so a completed upload
+    /// whose answer was lost is not sent twice, and is otherwise created anew (the
+    /// new handle goes to `on_resume_handle`) and sent from the start.
     ///
     /// [`UploadedFile::resumed_from`] is the offset sending resumed from (the file's
     /// length when the service had it all, 0 when the upload was created anew);
