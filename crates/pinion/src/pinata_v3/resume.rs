@@ -113,6 +113,35 @@ impl Client {
     /// length when the service had it all, 0 when the upload was created anew);
     /// [`UploadedFile::bytes_sent`] what this call sent. A file that changed since the
     /// handle was made is [`Error::FileChanged`], before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use pinion::pinata_v3::{Client, Network, ResumeHandle};
+    /// use pinion::upload::UploadOptions;
+    ///
+    /// /// Writes `text` readable by its owner only: the handle's URL is a secret.
+    /// fn save_privately(path: &str, text: &str) -> std::io::Result<()> {
+    ///     use std::io::Write;
+    ///     let mut options = std::fs::OpenOptions::new();
+    ///     options.write(true).create_new(true);
+    ///     #[cfg(unix)]
+    ///     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    ///     options.open(path)?.write_all(text.as_bytes())
+    /// }
+    ///
+    /// let client = Client::from_env()?;
+    /// // Keep the handle before the first byte is sent…
+    /// let options = UploadOptions::default()
+    ///     .resumable(true)
+    ///     .on_resume_handle(|handle| save_privately("big.bin.resume", &handle.to_json()));
+    /// if client.upload_file(Network::Private, "big.bin", options).await.is_err() {
+    ///     // …and go on from where the service stands, here or in another process.
+    ///     let handle = ResumeHandle::from_json(&std::fs::read_to_string("big.bin.resume")?)?;
+    ///     let file = client.resume_upload(&handle, UploadOptions::default()).await?;
+    ///     println!("{} (resumed from byte {})", file.cid, file.resumed_from);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn resume_upload(
         &self,
         handle: &ResumeHandle,
