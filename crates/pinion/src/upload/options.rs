@@ -199,8 +199,9 @@ impl UploadOptions {
     /// the upload in another process with
     /// [`pinata_v3::Client::resume_upload`](crate::pinata_v3::Client::resume_upload).
     ///
-    /// An `Err` stops the upload before anything is sent: a handle that could not be
-    /// kept could not resume it. Multipart uploads (one file at most
+    /// An `Err` stops the upload before anything is sent (an
+    /// [`Error::InvalidInput`] about the resume handle, carrying the callback's
+    /// error): a handle that could not be kept could not resume it. Multipart uploads (one file at most
     /// [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT) without
     /// [`resumable`](Self::resumable)) have no handle. Pinata v3 only.
     pub fn on_resume_handle(
