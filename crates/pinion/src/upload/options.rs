@@ -173,7 +173,8 @@ impl UploadOptions {
     /// Sends a single file over TUS (Pinata v3), whatever its size, so that it can be
     /// resumed after a failure and by another process (see
     /// [`on_resume_handle`](Self::on_resume_handle)). Off by default: only files
-    /// above [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT) go over TUS.
+    /// above [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT) go over TUS. An
+    /// empty file goes in one request all the same: there is nothing to resume.
     ///
     /// Only Pinata v3 uploads of one file from disk can be resumed: the legacy Pinata,
     /// Submarine and W3IPFS uploads, directories and readers refuse it before any
