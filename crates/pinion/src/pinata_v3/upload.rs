@@ -47,7 +47,9 @@ pub struct UploadedFile {
     /// length when the service already had all of it).
     pub resumed_from: u64,
     /// The request body bytes (TUS `PATCH` bodies, or the multipart body) this call
-    /// put on the wire, resends included, as counted by the client.
+    /// handed to the connection, resends and bytes lost with a cut connection
+    /// included, as counted by the client (0 for a directory, which the legacy
+    /// upload sends).
     pub bytes_sent: u64,
 }
 
@@ -126,6 +128,11 @@ impl Client {
     /// CID against the one computed while sending. A directory goes public only
     /// (through the legacy `pinFileToIPFS`, as Pinata's SDK does); a private directory,
     /// and [`UploadOptions::wrap_with_directory`], are refused before any request.
+    ///
+    /// A file above [`MULTIPART_LIMIT`], or any file with
+    /// [`UploadOptions::resumable`], goes over TUS: it survives cut connections, and
+    /// with [`UploadOptions::on_resume_handle`] another process can continue it
+    /// ([`resume_upload`](Self::resume_upload)).
     pub async fn upload(
         &self,
         network: Network,
