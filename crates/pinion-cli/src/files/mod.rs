@@ -1,6 +1,9 @@
 //! `pinion files …`: files on Pinata's v3 API, public or private (`--private`).
 
 mod args;
+// Wired into `files upload` by the next commit.
+#[allow(dead_code)]
+mod journal;
 mod pin;
 mod signed;
 mod size;
