@@ -16,7 +16,13 @@ fn client(server: &Server) -> Client {
         .base_url(format!("{}/pinata", server.url()))
         .credentials(PinataCredentials::jwt("a.b.c"))
         .rate_limit(RateLimit::unlimited())
-        .retry_policy(RetryPolicy::none())
+        // One resync allowed: without retries a failed chunk ends the upload before
+        // any HEAD.
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(1)
+                .base_delay(std::time::Duration::from_millis(1)),
+        )
         .build_v3()
         .unwrap()
 }

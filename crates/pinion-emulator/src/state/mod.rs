@@ -21,6 +21,7 @@ use objects::StoredObject;
 pub(crate) mod gateway;
 pub(crate) mod objects;
 pub(crate) mod pinata;
+pub(crate) mod received;
 pub(crate) mod submarine;
 pub(crate) mod table;
 pub(crate) mod tus;
@@ -152,6 +153,8 @@ pub(crate) struct State {
     pub(crate) clock: Clock,
     pub(crate) faults: RwLock<Faults>,
     pub(crate) limiter: RateLimiter,
+    /// TUS bytes received and request cuts done.
+    pub(crate) received: received::ReceivedCounters,
     jwt_secret: Vec<u8>,
 }
 
@@ -179,6 +182,7 @@ impl State {
             clock: Clock::default(),
             faults: RwLock::new(faults),
             limiter,
+            received: received::ReceivedCounters::default(),
             jwt_secret,
         }
     }
