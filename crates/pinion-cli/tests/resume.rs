@@ -424,3 +424,39 @@ async fn a_failed_resume_keeps_the_entry_and_never_shows_the_upload_url() {
     assert!(said.contains("run the same command again"), "{said}");
     assert_eq!(journal_entries(&env), vec![killed], "the entry is kept");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_run_of_an_upload_in_progress_is_refused() {
+    let env = Env::new();
+    let state = env.path().join("state");
+    let emulator = slow_emulator(&state).await;
+    let file = big_file(&env);
+    let first = spawn(upload_command(served(&env, &emulator), &file, &[]));
+    let start = Instant::now();
+    while journal_entries(&env).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no journal entry"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut second = upload_command(served(&env, &emulator), &file, &[]);
+    let second = tokio::task::block_in_place(|| second.output().unwrap());
+    assert!(!second.status.success());
+    let said = text(&second);
+    assert!(said.contains("another `pinion files upload`"), "{said}");
+
+    let first = tokio::task::block_in_place(|| first.wait_with_output().unwrap());
+    let uploaded = json_of(&first);
+    let cid = local_cid(&env, &file);
+    assert_eq!(uploaded["cid"], cid.as_str());
+    assert_eq!(listed(served(&env, &emulator), &cid).len(), 1);
+    assert!(
+        std::fs::read_dir(env.path().join("data/pinion/uploads"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "neither the entry nor its lock file stays"
+    );
+    emulator.shutdown().await;
+}

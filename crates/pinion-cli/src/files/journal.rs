@@ -261,7 +261,7 @@ fn temp_name(entry: &Path) -> String {
 
 /// Creates `dir` (and its parents) with mode 0700, and tightens an existing `dir`
 /// that others may enter: it holds secrets.
-fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(super) fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

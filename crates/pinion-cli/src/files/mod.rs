@@ -6,6 +6,7 @@ mod pin;
 mod signed;
 mod size;
 mod upload;
+mod upload_lock;
 
 use anyhow::{Context as _, Result};
 use pinion::pinata_v3::{FileFilter, FileUpdate, types};

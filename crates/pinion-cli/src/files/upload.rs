@@ -14,6 +14,8 @@
 //!   refused, nothing sent, with the advice to rerun with `--restart`, the same as the
 //!   library refuses a file that changes while it is sent;
 //! - `--restart`: discarded (and said so), the upload starts from its first byte.
+//!
+//! A second run of the same upload while one is going is refused ([`UploadLock`]).
 
 use std::path::Path;
 
@@ -25,6 +27,7 @@ use serde_json::{Value, json};
 
 use super::args::UploadArgs;
 use super::journal::{FileIdentity, Journal, Pending, UploadKey};
+use super::upload_lock::UploadLock;
 use crate::context::Ctx;
 use crate::exit::Usage;
 use crate::output::bytes;
@@ -49,6 +52,14 @@ pub async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
         &key(ctx, &args, canonical)?,
         identity.clone(),
     );
+    let Some(lock) = UploadLock::take(journal.path())
+        .with_context(|| format!("locking {}", journal.path().display()))?
+    else {
+        anyhow::bail!(
+            "another `pinion files upload` of {} with the same options is running: wait for it to end (or stop it), then run this again",
+            args.path.display()
+        );
+    };
     if args.restart
         && journal
             .discard()
@@ -129,7 +140,7 @@ pub async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
             });
         }
     };
-    if let Err(error) = journal.discard() {
+    if let Err(error) = journal.discard().and_then(|_| lock.release()) {
         eprintln!(
             "warning: {} is uploaded but its journal entry {} could not be removed ({error}); \
              rerunning the command finds the file already there",
