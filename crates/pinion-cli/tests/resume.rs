@@ -460,3 +460,34 @@ async fn a_second_run_of_an_upload_in_progress_is_refused() {
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_resumable_uploads_need_a_writable_data_directory() {
+    let env = Env::new();
+    let emulator = Emulator::builder().start().await.unwrap();
+    let small = env.file("small.txt", b"small and multipart");
+    // The data directory cannot be created: a file is in the way.
+    let blocked = env.file("not-a-directory", b"");
+    let upload = |extra: &[&str]| {
+        let mut command = served(&env, &emulator);
+        command
+            .env("XDG_DATA_HOME", &blocked)
+            .args(["--json", "files", "upload"])
+            .args(extra)
+            .arg(&small);
+        command
+    };
+    let mut plain = upload(&[]);
+    let plain = tokio::task::block_in_place(|| plain.output().unwrap());
+    assert_eq!(json_of(&plain)["resumed_from"], 0);
+
+    let mut resumable = upload(&["--resumable"]);
+    let resumable = tokio::task::block_in_place(|| resumable.output().unwrap());
+    assert!(!resumable.status.success());
+    let said = text(&resumable);
+    assert!(
+        said.contains("resumable uploads keep their journal there"),
+        "{said}"
+    );
+    emulator.shutdown().await;
+}

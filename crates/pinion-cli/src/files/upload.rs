@@ -52,52 +52,31 @@ pub async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
         &key(ctx, &args, canonical)?,
         identity.clone(),
     );
-    let Some(lock) = UploadLock::take(journal.path())
-        .with_context(|| format!("locking {}", journal.path().display()))?
-    else {
-        anyhow::bail!(
+    // Over TUS unless small and not asked for: only then is there a journal to keep.
+    let wants_tus = args.resumable || len > MULTIPART_LIMIT;
+    let lock = match UploadLock::take(journal.path()) {
+        Ok(Some(lock)) => Some(lock),
+        Ok(None) => anyhow::bail!(
             "another `pinion files upload` of {} with the same options is running: wait for it to end (or stop it), then run this again",
             args.path.display()
-        );
-    };
-    if args.restart
-        && journal
-            .discard()
-            .with_context(|| format!("removing {}", journal.path().display()))?
-    {
-        eprintln!(
-            "note: forgot the interrupted upload of {}; starting over",
-            args.path.display()
-        );
-    }
-    let pending = if args.restart {
-        Pending::None
-    } else {
-        journal.load()
-    };
-    let handle = match pending {
-        Pending::None => None,
-        Pending::Found(text) => match ResumeHandle::from_json(text.expose_secret()) {
-            Ok(handle) => Some(handle),
-            Err(error) => {
-                start_afresh(&args.path, &journal, &format!("{error}"))?;
-                None
-            }
-        },
-        Pending::Unreadable(why) => {
-            start_afresh(&args.path, &journal, &why)?;
-            None
-        }
-        Pending::Changed { was } => {
-            return Err(Usage(format!(
-                "{} changed since its upload was interrupted ({}): rerun with --restart to upload it as it is now",
-                args.path.display(),
-                was.differences(&identity)
-            ))
-            .into());
+        ),
+        // A multipart upload needs no journal: an unwritable data directory is no
+        // reason to refuse it.
+        Err(_) if !wants_tus => None,
+        Err(error) => {
+            return Err(error).with_context(|| {
+                format!(
+                    "locking {} (resumable uploads keep their journal there)",
+                    journal.path().display()
+                )
+            });
         }
     };
-    let tus = handle.is_some() || args.resumable || len > MULTIPART_LIMIT;
+    let handle = match &lock {
+        Some(_) => pending_handle(&args, &journal, &identity)?,
+        None => None,
+    };
+    let tus = handle.is_some() || wants_tus;
     let mut options = options(&args)?;
     if tus {
         options = options.resumable(true);
@@ -140,7 +119,11 @@ pub async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
             });
         }
     };
-    if let Err(error) = journal.discard().and_then(|_| lock.release()) {
+    let cleaned = match lock {
+        Some(lock) => journal.discard().and_then(|_| lock.release()),
+        None => Ok(()),
+    };
+    if let Err(error) = cleaned {
         eprintln!(
             "warning: {} is uploaded but its journal entry {} could not be removed ({error}); \
              rerunning the command finds the file already there",
@@ -150,6 +133,48 @@ pub async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
     }
     print_uploaded(ctx, &file, len);
     Ok(())
+}
+
+/// The interrupted upload to resume, if the journal holds a usable one: `--restart`
+/// forgets it (and says so), an unreadable one is reported and forgotten, one for a
+/// file that changed since is refused.
+fn pending_handle(
+    args: &UploadArgs,
+    journal: &Journal,
+    identity: &FileIdentity,
+) -> Result<Option<ResumeHandle>> {
+    if args.restart {
+        let forgot = journal
+            .discard()
+            .with_context(|| format!("removing {}", journal.path().display()))?;
+        if forgot {
+            eprintln!(
+                "note: forgot the interrupted upload of {}; starting over",
+                args.path.display()
+            );
+        }
+        return Ok(None);
+    }
+    match journal.load() {
+        Pending::None => Ok(None),
+        Pending::Found(text) => match ResumeHandle::from_json(text.expose_secret()) {
+            Ok(handle) => Ok(Some(handle)),
+            Err(error) => {
+                start_afresh(&args.path, journal, &error.to_string())?;
+                Ok(None)
+            }
+        },
+        Pending::Unreadable(why) => {
+            start_afresh(&args.path, journal, &why)?;
+            Ok(None)
+        }
+        Pending::Changed { was } => Err(Usage(format!(
+            "{} changed since its upload was interrupted ({}): rerun with --restart to upload it as it is now",
+            args.path.display(),
+            was.differences(identity)
+        ))
+        .into()),
+    }
 }
 
 /// Says why the journal entry is unusable, discards it, and lets the upload start
