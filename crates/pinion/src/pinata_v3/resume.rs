@@ -112,6 +112,7 @@ impl Client {
         options: UploadOptions,
     ) -> Result<UploadedFile, Error> {
         check_options(handle, &options)?;
+        self.check_origin(handle)?;
         let chunk = match options.tus_chunk_size {
             Some(_) => options.checked_tus_chunk()?,
             None => handle.chunk_size,
@@ -181,6 +182,34 @@ impl Client {
             head.offset,
         )
         .await
+    }
+
+    /// Refuses a handle whose upload URL is not on this client's uploads host: the
+    /// credentials go with every request to it (a handle edited to point elsewhere
+    /// gets nothing).
+    fn check_origin(&self, handle: &ResumeHandle) -> Result<(), Error> {
+        let ours = url::Url::parse(&self.inner.uploads_url)
+            .map_err(|e| Error::invalid_input("uploads URL", e.to_string()))?
+            .origin();
+        let theirs = url::Url::parse(handle.url())
+            .map_err(|e| {
+                Error::invalid_input(
+                    "resume handle",
+                    format!("its upload URL is not a URL ({e})"),
+                )
+            })?
+            .origin();
+        if ours != theirs {
+            return Err(Error::invalid_input(
+                "resume handle",
+                format!(
+                    "its upload is on {}, not on this client's uploads host {}: resume it with a client of the service that began it",
+                    theirs.ascii_serialization(),
+                    ours.ascii_serialization()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The service no longer knows the upload: its file if the service has the CID

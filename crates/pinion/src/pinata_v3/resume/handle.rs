@@ -263,3 +263,97 @@ impl fmt::Debug for ResumeHandle {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "c2VjcmV0LXVwbG9hZC10b2tlbg";
+
+    fn handle() -> ResumeHandle {
+        HandleDraft {
+            file: FileIdentity {
+                path: "/data/big.bin".into(),
+                len: 42,
+                modified_secs: 1_700_000_000,
+                modified_nanos: 123_456_789,
+                dev: Some(1),
+                ino: Some(2),
+            },
+            network: Network::Private,
+            name: "big.bin".to_owned(),
+            group_id: Some("g".to_owned()),
+            keyvalues: serde_json::from_str(r#"{"env":"prod"}"#).unwrap(),
+            cid_version: CidVersion::V0,
+            chunk_size: 8 * 1024 * 1024,
+        }
+        .checked()
+        .unwrap()
+        .with_url(&format!("https://uploads.example/v3/files/f/{TOKEN}"))
+    }
+
+    fn edited(edit: impl FnOnce(&mut Value)) -> String {
+        let mut json: Value = serde_json::from_str(&handle().to_json()).unwrap();
+        edit(&mut json);
+        json.to_string()
+    }
+
+    fn refusal(json: &str) -> String {
+        let error = ResumeHandle::from_json(json).unwrap_err();
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        let text = error.to_string();
+        assert!(!text.contains(TOKEN), "{text}");
+        assert!(!format!("{error:?}").contains(TOKEN), "{error:?}");
+        text
+    }
+
+    #[test]
+    fn the_json_form_round_trips_and_is_versioned() {
+        let original = handle();
+        let json = original.to_json();
+        assert!(json.starts_with(r#"{"version":1,"#), "{json}");
+        let read = ResumeHandle::from_json(&json).unwrap();
+        assert_eq!(read.url(), original.url());
+        assert_eq!(read.file, original.file);
+        assert_eq!(read.path(), Path::new("/data/big.bin"));
+        assert_eq!(read.len(), 42);
+        assert_eq!(read.network(), Network::Private);
+        assert_eq!(read.group_id(), Some("g"));
+        assert_eq!(read.keyvalues()["env"], "prod");
+        assert_eq!(read.cid_version(), CidVersion::V0);
+        assert_eq!(read.chunk_size(), 8 * 1024 * 1024);
+        assert_eq!(read.to_json(), json);
+    }
+
+    #[test]
+    fn debug_leaves_the_upload_url_out() {
+        let debug = format!("{:?}", handle());
+        assert!(!debug.contains(TOKEN), "{debug}");
+        assert!(!debug.contains("uploads.example"), "{debug}");
+        assert!(debug.contains("big.bin"), "{debug}");
+    }
+
+    #[test]
+    fn malformed_handles_are_refused_saying_what_is_wrong() {
+        assert!(refusal("not json").contains("not JSON"));
+        assert!(refusal("{}").contains("no `version`"));
+        assert!(refusal(&edited(|j| j["version"] = 2.into())).contains("version is 2"));
+        assert!(
+            refusal(&edited(|j| {
+                j.as_object_mut().unwrap().remove("name");
+            }))
+            .contains("missing field `name`")
+        );
+        assert!(refusal(&edited(|j| j["surprise"] = 1.into())).contains("surprise"));
+        assert!(refusal(&edited(|j| j["network"] = "moon".into())).contains("network"));
+        assert!(refusal(&edited(|j| j["cid_version"] = "v9".into())).contains("cid_version"));
+        assert!(refusal(&edited(|j| j["chunk_size"] = 1.into())).contains("chunk_size"));
+        assert!(refusal(&edited(|j| j["upload_url"] = "ftp://x/y".into())).contains("http"));
+        assert!(refusal(&edited(|j| j["file"]["path"] = "relative".into())).contains("absolute"));
+        // A misplaced URL (a string where a number goes) is not echoed.
+        let misplaced = edited(|j| {
+            j["chunk_size"] = format!("https://uploads.example/v3/files/f/{TOKEN}").into()
+        });
+        assert!(refusal(&misplaced).contains("invalid type"));
+    }
+}
