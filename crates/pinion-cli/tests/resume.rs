@@ -481,6 +481,13 @@ async fn only_resumable_uploads_need_a_writable_data_directory() {
     let plain = tokio::task::block_in_place(|| plain.output().unwrap());
     assert_eq!(json_of(&plain)["resumed_from"], 0);
 
+    // A chunk size out of bounds is refused even where no TUS request would be made.
+    let mut tiny = upload(&["--chunk-size", "1KiB"]);
+    let tiny = tokio::task::block_in_place(|| tiny.output().unwrap());
+    assert!(!tiny.status.success());
+    assert_eq!(tiny.status.code(), Some(2), "a usage error");
+    assert!(text(&tiny).contains("--chunk-size"), "{}", text(&tiny));
+
     let mut resumable = upload(&["--resumable"]);
     let resumable = tokio::task::block_in_place(|| resumable.output().unwrap());
     assert!(!resumable.status.success());

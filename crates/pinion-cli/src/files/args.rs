@@ -96,7 +96,7 @@ pub struct UploadArgs {
     #[arg(long)]
     pub resumable: bool,
     /// The size of each TUS request (1MiB to 50MiB; default 50MiB).
-    #[arg(long, value_parser = super::size::parse_size, value_name = "SIZE")]
+    #[arg(long, value_parser = super::size::parse_chunk_size, value_name = "SIZE")]
     pub chunk_size: Option<u64>,
     /// Forget an interrupted upload of this file and start over from its first byte.
     #[arg(long)]

@@ -78,11 +78,12 @@ pub async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
     };
     let tus = handle.is_some() || wants_tus;
     let mut options = options(&args)?;
+    // Checked by the library whichever way the file goes.
+    if let Some(size) = args.chunk_size {
+        options = options.tus_chunk_size(size);
+    }
     if tus {
         options = options.resumable(true);
-        if let Some(size) = args.chunk_size {
-            options = options.tus_chunk_size(size);
-        }
         let writer = journal.clone();
         options = options.on_resume_handle(move |handle: &ResumeHandle| {
             writer.save(&SecretString::from(handle.to_json()))
