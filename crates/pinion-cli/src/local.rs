@@ -37,7 +37,7 @@ pub async fn start(paths: &Paths) -> Result<(RunningEmulator, AdminCredentials)>
     let mut started = None;
     if let Some(port) = remembered {
         // Taken by another program: any free port will do (an interrupted upload
-        // then cannot be resumed, and says so).
+        // then starts afresh, saying so: its URL names the old port).
         started = builder.clone().port(port).start().await.ok();
     }
     let emulator = match started {

@@ -133,8 +133,8 @@ fn kill_after(env: &Env, state: &Path, mut child: Child, held: u64) -> PathBuf {
     }
 }
 
-/// The upload URL in a journal entry (every `http…` string in it), and the URL's
-/// last path segment (its token): what no output may show.
+/// The upload URL in a journal entry's resume handle (every `http…` string in it),
+/// and the URL's last path segment (its token): what no output may show.
 fn secrets_of(entry: &Path) -> Vec<String> {
     fn strings(value: &Value, out: &mut Vec<String>) {
         match value {
@@ -159,7 +159,7 @@ fn secrets_of(entry: &Path) -> Vec<String> {
     }
     let entry: Value = serde_json::from_slice(&std::fs::read(entry).unwrap()).unwrap();
     let mut out = Vec::new();
-    strings(&entry, &mut out);
+    strings(&entry["handle"], &mut out);
     assert!(!out.is_empty(), "no upload URL in the journal entry");
     out
 }
@@ -397,6 +397,49 @@ fn local_uploads_resume_across_killed_processes() {
     assert!(uploaded["resumed_from"].as_u64().unwrap() > 0, "{uploaded}");
     let cid = local_cid(&env, &file);
     assert_eq!(uploaded["cid"], cid.as_str());
+    let mut list = env.command();
+    list.arg("--local");
+    assert_eq!(listed(list, &cid).len(), 1);
+    assert!(journal_entries(&env).is_empty());
+}
+
+/// The port `--local` remembered is taken by another program when the command is
+/// run again: the emulator listens elsewhere, so the interrupted upload's URL would
+/// reach that program. It is not sent there: the entry is reported unusable and the
+/// upload starts afresh, landing one file.
+#[test]
+fn a_local_upload_whose_port_was_taken_starts_afresh_without_calling_it() {
+    let env = Env::new();
+    let file = file_of(&env, 16 * MIB);
+    let state = env.path().join("data/pinion/local");
+    let local_upload = || {
+        let mut command = env.command();
+        command
+            .arg("--local")
+            .args(UPLOAD)
+            .args(["--chunk-size", "1MiB"])
+            .arg(&file);
+        command
+    };
+    let child = spawn(local_upload());
+    let killed = kill_after(&env, &state, child, MIB as u64);
+    let secrets = secrets_of(&killed);
+    let port = std::fs::read_to_string(env.path().join("data/pinion/local-port")).unwrap();
+    let squatter = std::net::TcpListener::bind(("127.0.0.1", port.trim().parse().unwrap()))
+        .expect("the killed emulator's port is free again");
+    squatter.set_nonblocking(true).unwrap();
+
+    let rerun = local_upload().output().unwrap();
+    assert_no_secret(&secrets, &rerun);
+    let uploaded = json_of(&rerun);
+    assert_eq!(uploaded["resumed_from"], 0, "{uploaded}");
+    let said = String::from_utf8_lossy(&rerun.stderr);
+    assert!(said.contains("cannot be used"), "{said}");
+    assert!(
+        squatter.accept().is_err(),
+        "the program on the old port was called"
+    );
+    let cid = local_cid(&env, &file);
     let mut list = env.command();
     list.arg("--local");
     assert_eq!(listed(list, &cid).len(), 1);

@@ -124,6 +124,10 @@ impl FileIdentity {
 struct Entry {
     format: u32,
     file: FileIdentity,
+    /// Where the service was when the upload began, when that can change between
+    /// runs (the `--local` emulator's address); empty otherwise.
+    #[serde(default)]
+    served_at: String,
     /// The library's `ResumeHandle::to_json`: a secret.
     handle: String,
 }
@@ -149,6 +153,7 @@ pub enum Pending {
 pub struct Journal {
     path: PathBuf,
     identity: FileIdentity,
+    served_at: String,
 }
 
 impl Journal {
@@ -157,7 +162,17 @@ impl Journal {
         Self {
             path: data_dir.join("uploads").join(key.file_name()),
             identity,
+            served_at: String::new(),
         }
+    }
+
+    /// Records that the service is at `address` in this run, when its address can
+    /// change between runs while the key stays (the `--local` emulator's port): an
+    /// entry made at another address names an upload URL nothing answers, or some
+    /// other program does, so it is unusable rather than sent there.
+    pub fn served_at(mut self, address: impl Into<String>) -> Self {
+        self.served_at = address.into();
+        self
     }
 
     /// Where the entry lives.
@@ -197,6 +212,12 @@ impl Journal {
                 entry.format
             ));
         }
+        if entry.served_at != self.served_at {
+            return Pending::Unreadable(format!(
+                "its upload was begun with the service at {}, which is at {} now",
+                entry.served_at, self.served_at
+            ));
+        }
         if entry.file != self.identity {
             return Pending::Changed { was: entry.file };
         }
@@ -217,6 +238,7 @@ impl Journal {
         let entry = Entry {
             format: FORMAT,
             file: self.identity.clone(),
+            served_at: self.served_at.clone(),
             handle: handle.expose_secret().to_owned(),
         };
         let bytes = serde_json::to_vec(&entry).map_err(io::Error::other)?;
@@ -450,6 +472,22 @@ mod tests {
         }
         fs::write(journal.path(), vec![b' '; MAX_ENTRY as usize + 10]).unwrap();
         assert!(matches!(journal.load(), Pending::Unreadable(_)));
+    }
+
+    #[test]
+    fn an_entry_made_at_another_address_is_unusable() {
+        let (_dir, _file, journal) = fixture();
+        let then = journal.clone().served_at("http://127.0.0.1:4000");
+        then.save(&SecretString::from(HANDLE)).unwrap();
+        assert!(matches!(then.load(), Pending::Found(_)));
+        match journal.served_at("http://127.0.0.1:5000").load() {
+            Pending::Unreadable(why) => {
+                assert!(why.contains("127.0.0.1:4000"), "{why}");
+                assert!(why.contains("127.0.0.1:5000"), "{why}");
+                assert!(!why.contains("SECRET"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //! key-values, CID version and file) continues from where the service stands.
 //!
 //! What happens to an entry that cannot be used:
-//! - unreadable (corrupt, foreign format, or a handle this pinion cannot read): said on
-//!   stderr, discarded, and the upload starts afresh (there is nothing to resume from);
+//! - unreadable (corrupt, foreign format, a handle this pinion cannot read, or made
+//!   with the `--local` emulator at a port it no longer has): said on stderr, discarded,
+//!   and the upload starts afresh (there is nothing to resume from, and an upload URL is
+//!   never sent to whatever listens at an old address);
 //! - the file changed since the interrupted run (size, modification time or inode):
 //!   refused, nothing sent, with the advice to rerun with `--restart`, the same as the
 //!   library refuses a file that changes while it is sent;
@@ -47,11 +49,14 @@ pub async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
     let identity =
         FileIdentity::of(&canonical).with_context(|| format!("reading {}", args.path.display()))?;
     let len = identity.len;
-    let journal = Journal::new(
+    let mut journal = Journal::new(
         &ctx.paths.data_dir,
         &key(ctx, &args, canonical)?,
         identity.clone(),
     );
+    if let Some(local) = ctx.local() {
+        journal = journal.served_at(&local.pinata.uploads_url);
+    }
     // Over TUS unless small and not asked for: only then is there a journal to keep.
     let wants_tus = args.resumable || len > MULTIPART_LIMIT;
     let lock = match UploadLock::take(journal.path()) {
