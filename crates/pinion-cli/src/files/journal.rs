@@ -51,18 +51,24 @@ pub struct UploadKey {
     pub keyvalues: Vec<(String, String)>,
     /// `--cid-version`.
     pub cid_version: Option<u8>,
-    /// The file's canonical path.
+    /// The file's canonical path (hashed as its bytes: it need not be UTF-8).
+    #[serde(skip)]
     pub path: PathBuf,
 }
 
 impl UploadKey {
-    /// The entry's file name: the hex SHA-256 of the key's canonical JSON.
+    /// The entry's file name: the hex SHA-256 of the key's canonical JSON, a zero
+    /// byte (which neither holds), and the path's bytes.
     fn file_name(&self) -> String {
         let mut key = self.clone();
         key.keyvalues.sort();
-        // A struct of strings and numbers always serialises.
-        let bytes = serde_json::to_vec(&key).unwrap_or_default();
-        format!("{}.json", hex::encode(Sha256::digest(&bytes)))
+        // Strings, numbers and options of them: serialising cannot fail.
+        let fields = serde_json::to_vec(&key).expect("the key serialises");
+        let mut hasher = Sha256::new();
+        hasher.update(&fields);
+        hasher.update([0]);
+        hasher.update(self.path.as_os_str().as_encoded_bytes());
+        format!("{}.json", hex::encode(hasher.finalize()))
     }
 }
 
@@ -422,6 +428,17 @@ mod tests {
         let mut other_profile = key(path);
         other_profile.profile = "work".into();
         assert_ne!(key(path).file_name(), other_profile.file_name());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_that_are_not_utf8_name_entries_of_their_own() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let one = key(Path::new(OsStr::from_bytes(b"/data/\xff.bin")));
+        let other = key(Path::new(OsStr::from_bytes(b"/data/\xfe.bin")));
+        assert_ne!(one.file_name(), other.file_name());
+        assert_ne!(one.file_name(), key(Path::new("/data/big.bin")).file_name());
     }
 
     #[test]
