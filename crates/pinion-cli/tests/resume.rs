@@ -5,6 +5,7 @@
 //! journal entry and `--local` too. The upload URL in the journal is a secret: no
 //! output of any run shows it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -324,7 +325,7 @@ async fn a_file_changed_after_the_kill_is_refused_until_restart() {
     let refused = upload_command(served(&env, &emulator), &file, &[])
         .output()
         .unwrap();
-    assert!(!refused.status.success());
+    assert_eq!(refused.status.code(), Some(1));
     assert_no_secret(&secrets, &refused);
     let said = text(&refused);
     assert!(said.contains("changed since"), "{said}");
@@ -539,5 +540,49 @@ async fn only_resumable_uploads_need_a_writable_data_directory() {
         said.contains("resumable uploads keep their journal there"),
         "{said}"
     );
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_changed_during_the_upload_stops_it_with_advice_to_restart() {
+    let env = Env::new();
+    let state = env.path().join("state");
+    let emulator = slow_emulator(&state).await;
+    let file = big_file(&env);
+    let child = spawn(upload_command(served(&env, &emulator), &file, &[]));
+    let start = Instant::now();
+    while journal_entries(&env).is_empty() || partial_bytes(&state) == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no upload began"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap()
+        .write_all(b"appended while uploading")
+        .unwrap();
+    let stopped = tokio::task::block_in_place(|| child.wait_with_output().unwrap());
+    assert!(!stopped.status.success(), "{}", text(&stopped));
+    let said = text(&stopped);
+    assert!(said.contains("changed"), "{said}");
+    assert!(said.contains("--restart"), "{said}");
+    assert!(!said.contains("run the same command again"), "{said}");
+
+    let refused = upload_command(served(&env, &emulator), &file, &[])
+        .output()
+        .unwrap();
+    assert!(
+        text(&refused).contains("rerun with --restart"),
+        "{}",
+        text(&refused)
+    );
+    let restarted = upload_command(served(&env, &emulator), &file, &["--restart"])
+        .output()
+        .unwrap();
+    let cid = local_cid(&env, &file);
+    assert_eq!(json_of(&restarted)["cid"], cid.as_str());
     emulator.shutdown().await;
 }

@@ -113,7 +113,10 @@ pub async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
     let file = match result {
         Ok(file) => file,
         Err(error) => {
-            let resumable = tus && journal.path().exists();
+            // A changed file cannot be resumed: the library's error says to start over.
+            let resumable = tus
+                && journal.path().exists()
+                && !matches!(error, pinion::Error::FileChanged { .. });
             let error = anyhow::Error::new(error);
             return Err(if resumable {
                 error.context(format!(
@@ -174,12 +177,12 @@ fn pending_handle(
             start_afresh(&args.path, journal, &why)?;
             Ok(None)
         }
-        Pending::Changed { was } => Err(Usage(format!(
+        // Exit 1, as the library's refusal of a file changing while it is sent.
+        Pending::Changed { was } => Err(anyhow::anyhow!(
             "{} changed since its upload was interrupted ({}): rerun with --restart to upload it as it is now",
             args.path.display(),
             was.differences(identity)
-        ))
-        .into()),
+        )),
     }
 }
 
