@@ -193,6 +193,18 @@ fn listed(mut command: Command, cid: &str) -> Vec<Value> {
     }
 }
 
+/// Every file the service lists.
+fn listed_all(mut command: Command) -> Vec<Value> {
+    let output = command
+        .args(["--json", "files", "list", "--all"])
+        .output()
+        .unwrap();
+    match json_of(&output) {
+        Value::Array(rows) => rows,
+        other => panic!("not a list: {other}"),
+    }
+}
+
 /// The CID `pinion cid` computes locally.
 fn local_cid(env: &Env, file: &Path) -> String {
     let out = env.ok(&["cid", "--cid-version", "1", file.to_str().unwrap()]);
@@ -247,9 +259,16 @@ async fn a_killed_upload_resumes_where_the_service_stands_and_lands_once() {
     let bytes_sent = uploaded["bytes_sent"].as_u64().unwrap();
     assert!(resumed_from > 0, "{uploaded}");
     assert_eq!(bytes_sent, size - resumed_from, "{uploaded}");
+    // Nothing the service held was sent again: it read each byte of the file once.
+    assert_eq!(emulator.tus_received().bytes_received, size);
     let cid = local_cid(&env, &file);
     assert_eq!(uploaded["cid"], cid.as_str());
     assert_eq!(listed(served(&env, &emulator), &cid).len(), 1);
+    assert_eq!(
+        listed_all(served(&env, &emulator)).len(),
+        1,
+        "one file in all"
+    );
     assert!(
         journal_entries(&env).is_empty(),
         "the entry stays after completion"
