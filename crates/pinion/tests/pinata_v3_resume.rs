@@ -29,7 +29,10 @@ fn handle_keeper() -> (
     })
 }
 
-#[tokio::test]
+// Two threads: on one, the emulator could read only while the client was not
+// writing, so megabytes would wait in socket buffers and be lost at each cut, which
+// measures the test's scheduling rather than the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_cut_mid_body_cost_little_and_the_cid_is_right() {
     let emulator = Emulator::builder().start().await.unwrap();
     let client = v3_client(emulator.credentials(), 10);
@@ -74,7 +77,7 @@ async fn connections_cut_mid_body_cost_little_and_the_cid_is_right() {
         received.bytes_received
     );
     assert!(
-        file.bytes_sent - received.bytes_received <= 16 * MIB,
+        file.bytes_sent - received.bytes_received <= 8 * MIB,
         "client {} vs emulator {}",
         file.bytes_sent,
         received.bytes_received
@@ -124,6 +127,39 @@ async fn a_file_modified_mid_upload_is_refused_and_nothing_is_pinned() {
     assert!(matches!(error, Error::FileChanged { .. }), "{error:?}");
     assert!(error.to_string().contains("modified"), "{error}");
     assert!(error.to_string().contains("--restart"), "{error}");
+    assert!(files(&client, Network::Public).await.is_empty());
+}
+
+/// A change seen only once the service has every byte (here, as the last chunk is
+/// confirmed): the file the service made of it is deleted, not left pinned half-old.
+#[tokio::test]
+async fn a_file_changed_during_the_last_chunk_is_not_left_pinned() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let client = v3_client(emulator.credentials(), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let len = 2 * MIB;
+    let (path, _) = varied_file(dir.path(), "late.bin", len, 13);
+    let target = path.clone();
+    let error = client
+        .upload_file(
+            Network::Public,
+            &path,
+            UploadOptions::default()
+                .resumable(true)
+                .tus_chunk_size(MIB)
+                .on_progress(move |progress| {
+                    if progress.sent == len {
+                        let file = std::fs::File::options().write(true).open(&target).unwrap();
+                        let before = file.metadata().unwrap().modified().unwrap();
+                        file.set_modified(before + std::time::Duration::from_secs(5))
+                            .unwrap();
+                    }
+                }),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::FileChanged { .. }), "{error:?}");
+    assert!(error.to_string().contains("was deleted"), "{error}");
     assert!(files(&client, Network::Public).await.is_empty());
 }
 

@@ -23,12 +23,12 @@ pub use handle::ResumeHandle;
 pub(crate) use identity::FileIdentity;
 
 use super::tus::TusUpload;
-use super::tus_send::Sending;
+use super::tus_send::{Sending, local_cid};
 use super::tus_source::TusSource;
 use super::upload::string_keyvalues;
 use super::{Client, UploadedFile};
 use crate::Error;
-use crate::cid::{Cid, FileHasher, WalkedFile};
+use crate::cid::WalkedFile;
 use crate::upload::{Progress, UploadOptions};
 
 /// Refuses options that contradict the handle: the upload keeps the name, group,
@@ -95,17 +95,53 @@ fn check_options(handle: &ResumeHandle, options: &UploadOptions) -> Result<(), E
 }
 
 impl Client {
-    /// Continues the TUS upload `handle` describes (see the [module](self) for
-    /// how), typically in another process than the one that began it: the handle's
-    /// network, name, group, key-values and CID version are the upload's (options
-    /// that set a different one are refused, the upload cannot change them);
-    /// `options` give the progress and resume-handle callbacks, verification and
-    /// the chunk size (the handle's unless set).
+    /// Continues the TUS upload `handle` describes, typically in another process
+    /// than the one that began it: the handle's network, name, group, key-values and
+    /// CID version are the upload's (options that set a different one are refused,
+    /// the upload cannot change them); `options` give the progress and resume-handle
+    /// callbacks, verification and the chunk size (the handle's unless set).
+    ///
+    /// The file must be the one the handle describes (same object, length and
+    /// modification time). Then `HEAD` says where the service stands: an unfinished
+    /// upload goes on from its offset (the bytes before it are hashed locally, not
+    /// sent); a complete one gives its file; one the service no longer knows (404,
+    /// 410) has its CID computed locally and looked up first, so a completed upload
+    /// whose answer was lost is not sent twice, and is otherwise created anew (the
+    /// new handle goes to `on_resume_handle`) and sent from the start.
     ///
     /// [`UploadedFile::resumed_from`] is the offset sending resumed from (the file's
     /// length when the service had it all, 0 when the upload was created anew);
     /// [`UploadedFile::bytes_sent`] what this call sent. A file that changed since the
     /// handle was made is [`Error::FileChanged`], before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use pinion::pinata_v3::{Client, Network, ResumeHandle};
+    /// use pinion::upload::UploadOptions;
+    ///
+    /// /// Writes `text` readable by its owner only: the handle's URL is a secret.
+    /// fn save_privately(path: &str, text: &str) -> std::io::Result<()> {
+    ///     use std::io::Write;
+    ///     let mut options = std::fs::OpenOptions::new();
+    ///     options.write(true).create_new(true);
+    ///     #[cfg(unix)]
+    ///     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    ///     options.open(path)?.write_all(text.as_bytes())
+    /// }
+    ///
+    /// let client = Client::from_env()?;
+    /// // Keep the handle before the first byte is sent…
+    /// let options = UploadOptions::default()
+    ///     .resumable(true)
+    ///     .on_resume_handle(|handle| save_privately("big.bin.resume", &handle.to_json()));
+    /// if client.upload_file(Network::Private, "big.bin", options).await.is_err() {
+    ///     // …and go on from where the service stands, here or in another process.
+    ///     let handle = ResumeHandle::from_json(&std::fs::read_to_string("big.bin.resume")?)?;
+    ///     let file = client.resume_upload(&handle, UploadOptions::default()).await?;
+    ///     println!("{} (resumed from byte {})", file.cid, file.resumed_from);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn resume_upload(
         &self,
         handle: &ResumeHandle,
@@ -219,7 +255,7 @@ impl Client {
         file: &TusSource<'_>,
         upload: &TusUpload<'_>,
     ) -> Result<UploadedFile, Error> {
-        let local = local_cid(file, upload).await?;
+        let local = local_cid(file, upload.version).await?;
         if let Some(record) = self.file_by_cid(upload.network, &local.to_string()).await? {
             file.check_unchanged()?;
             let len = file.len();
@@ -237,16 +273,6 @@ impl Client {
         self.tus_finish(file, upload, &location, cid, &sending, Some(local), 0)
             .await
     }
-}
-
-/// The whole file's CID, computed locally (the file checked unchanged after).
-async fn local_cid(file: &TusSource<'_>, upload: &TusUpload<'_>) -> Result<Cid, Error> {
-    let sending = Sending::new(Some(upload.version));
-    sending.hash_prefix(file, file.len()).await?;
-    let hasher: FileHasher = sending
-        .take_hasher()
-        .ok_or_else(|| Error::invalid_input("upload", "no hasher"))?;
-    Ok(hasher.finish().cid)
 }
 
 /// Whether `error` says the upload is unknown: 404 Not Found or 410 Gone.

@@ -126,6 +126,11 @@ impl Client {
     /// CID against the one computed while sending. A directory goes public only
     /// (through the legacy `pinFileToIPFS`, as Pinata's SDK does); a private directory,
     /// and [`UploadOptions::wrap_with_directory`], are refused before any request.
+    ///
+    /// A file above [`MULTIPART_LIMIT`], or any file with
+    /// [`UploadOptions::resumable`], goes over TUS: it survives cut connections, and
+    /// with [`UploadOptions::on_resume_handle`] another process can continue it
+    /// ([`resume_upload`](Self::resume_upload)).
     pub async fn upload(
         &self,
         network: Network,
