@@ -28,6 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/tus/received/reset", post(reset_tus_received))
         .nest("/pinata", pinata::control_router())
         .nest("/gateway", gateway::control_router())
+        .nest("/psa", crate::psa::control_router())
         .route_layer(axum::middleware::from_fn_with_state(
             (ServiceKind::Control, guard::CONTROL_BODY_LIMIT),
             guard::json_body,

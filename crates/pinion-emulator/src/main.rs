@@ -69,6 +69,11 @@ struct Args {
     /// The direct TLS port (with --tls); 0 picks a free one.
     #[arg(long, value_name = "PORT", requires = "tls")]
     tls_port: Option<u16>,
+    /// Count an IPFS Pinning Service API pin (Pinata's /psa, W3IPFS's /api/psa) of
+    /// content the emulator does not hold as retrieved from the network, instead of
+    /// leaving it queued.
+    #[arg(long)]
+    psa_retrievable: bool,
     /// Print only the base URLs, not the admin credentials.
     #[arg(long)]
     quiet_credentials: bool,
@@ -95,7 +100,8 @@ async fn main() -> anyhow::Result<()> {
     };
     let mut builder = Emulator::builder()
         .bind(SocketAddr::new(args.host, args.port))
-        .faults(faults);
+        .faults(faults)
+        .psa_retrievable(args.psa_retrievable);
     if let Some(dir) = &args.state_dir {
         builder = builder.state_dir(dir);
     }
@@ -161,6 +167,11 @@ fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::
     writeln!(out, "  Submarine  {}", c.submarine.base_url)?;
     writeln!(out, "  Gateway    {}/ipfs/<cid>", c.submarine.gateway_url)?;
     writeln!(out, "  W3IPFS     {}", c.w3ipfs.base_url)?;
+    writeln!(
+        out,
+        "  PSA        {}/psa (Pinata JWT), {}/psa (W3IPFS JWT)",
+        c.pinata.base_url, c.w3ipfs.base_url
+    )?;
     if let Some(tls) = &c.tls {
         writeln!(out, "TLS front (trust {}):", tls.ca_pem.display())?;
         writeln!(out, "  HTTPS      {}", tls.https_origin)?;

@@ -57,6 +57,10 @@ pub(crate) fn route(uri: &Uri, host_header: Option<&str>) -> (Option<ServiceKind
             Some(v3) => (Some(ServiceKind::PinataV3), v3),
             None => (service, pinata_aliases(&rest)),
         },
+        Some(ServiceKind::W3ipfs) => match strip(&rest, "/psa") {
+            Some(psa) => (Some(ServiceKind::W3ipfsPsa), psa),
+            None => (service, rest),
+        },
         _ => (service, rest),
     };
     let new_path = match service {
@@ -311,6 +315,31 @@ mod tests {
         assert_eq!(
             routed("/pinning/pinList", Some("uploads.pinata.cloud")),
             (None, "/pinning/pinList".into())
+        );
+    }
+
+    #[test]
+    fn psa_paths_route_to_each_services_psa() {
+        assert_eq!(
+            routed("/psa/pins?limit=1", Some("api.pinata.cloud")),
+            (Some(ServiceKind::Pinata), "/pinata/psa/pins?limit=1".into())
+        );
+        assert_eq!(
+            routed("/pinata/psa/pins/abc", None),
+            (Some(ServiceKind::Pinata), "/pinata/psa/pins/abc".into())
+        );
+        assert_eq!(
+            routed("/api/psa/pins/", Some("api.w3ipfs.aioz.network")),
+            (Some(ServiceKind::W3ipfsPsa), "/w3ipfs-psa/pins".into())
+        );
+        assert_eq!(
+            routed("/w3ipfs/api/psa/pins/abc", None),
+            (Some(ServiceKind::W3ipfsPsa), "/w3ipfs-psa/pins/abc".into())
+        );
+        // Only at a segment boundary.
+        assert_eq!(
+            routed("/w3ipfs/api/psalms", None),
+            (Some(ServiceKind::W3ipfs), "/w3ipfs/psalms".into())
         );
     }
 

@@ -268,3 +268,47 @@ fn benchmarks_stopping_their_emulator_leave_no_temporary_directory() {
     drop(emulator);
     assert_eq!(emulator_temp_dirs(tmp.path()), Vec::<PathBuf>::new());
 }
+
+#[tokio::test]
+async fn psa_retrievable_turns_on_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dir.path().join("creds.json");
+    let _running = spawn(
+        tmp.path(),
+        &[
+            "--psa-retrievable",
+            "--credentials-out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let credentials = wait_for(&out);
+    let base = format!("{}/psa/pins", credentials.w3ipfs.base_url);
+    let cid = pinion_cid::hash_bytes(b"on no machine", pinion_cid::CidVersion::V1)
+        .cid
+        .to_string();
+    let created = json(
+        http()
+            .post(&base)
+            .bearer_auth(&credentials.w3ipfs.jwt)
+            .json(&serde_json::json!({ "cid": cid }))
+            .send()
+            .await
+            .unwrap(),
+        202,
+    )
+    .await;
+    let id = created["requestid"].as_str().unwrap();
+    // Unknown content counts as retrieved at its next step (queued without the flag).
+    let got = json(
+        http()
+            .get(format!("{base}/{id}"))
+            .bearer_auth(&credentials.w3ipfs.jwt)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(got["status"], "pinned", "{got}");
+}
