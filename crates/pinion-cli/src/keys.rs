@@ -8,7 +8,7 @@ use pinion::scopes::Capability;
 use pinion::scopes::pinata::{PinataFlag, PinataPermissions};
 use pinion::scopes::pinata_v3::ResourceScope;
 use pinion::scopes::w3ipfs::{W3ipfsScope, W3ipfsScopes};
-use pinion::{KeyInfo, PinningService};
+use pinion::{KeyInfo, KeyManagement};
 use secrecy::ExposeSecret;
 use serde_json::json;
 

@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use pinion::PinningService;
 use pinion::cid::{CidVersion, SkippedLink};
 use pinion::pinata;
 use pinion::upload::{UploadOptions, Uploaded};
+use pinion::{FileUpload, PinningService};
 use serde_json::{Map, Value, json};
 
 use crate::cli::{PinCommand, PinOptions, ServiceName};

@@ -1,5 +1,5 @@
-//! What the library knows about each operation of the three specs: its spec
-//! operationId, whether sending it twice is safe, and which rate limit it counts against.
+//! What the library knows about each operation of the specs: its spec operationId,
+//! whether sending it twice is safe, and which rate limit it counts against.
 
 use crate::rate_limit::Bucket;
 use crate::scopes::{Capability, Service};
@@ -29,6 +29,18 @@ impl Operation {
             None => Capability::needed_by(self.service, self.spec_id),
         }
     }
+}
+
+/// Which API a client's engine speaks, so its generated operation names are looked up
+/// in the right table (the same name means different operations in different specs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    /// The service's own API (`spec/pinata.yaml`, `pinata-submarine.yaml`, `w3ipfs.yaml`).
+    Native,
+    /// Pinata's v3 API.
+    PinataV3,
+    /// The IPFS Pinning Service API (`spec/psa.yaml`), on whichever service serves it.
+    Psa,
 }
 
 use Bucket::{General as G, Restricted as R};
@@ -106,18 +118,45 @@ const W3IPFS: &[Row] = &[
     ("list_gateways", "listGateways", true, G),
 ];
 
+/// The IPFS Pinning Service API. A create or replace sent twice makes two pin
+/// requests; listing counts against the restricted bucket (Pinata limits its `/psa`
+/// listing hardest, as its `pinList`).
+const PSA: &[Row] = &[
+    ("get_pins", "getPins", true, R),
+    ("add_pin", "addPin", false, G),
+    ("get_pin_by_request_id", "getPinByRequestId", true, G),
+    (
+        "replace_pin_by_request_id",
+        "replacePinByRequestId",
+        false,
+        G,
+    ),
+    ("delete_pin_by_request_id", "deletePinByRequestId", true, G),
+];
+
 fn table(service: Service) -> &'static [Row] {
     match service {
         Service::Pinata => PINATA,
         Service::Submarine => SUBMARINE,
         Service::W3ipfs => W3IPFS,
+        Service::Psa => PSA,
     }
 }
 
 /// The operation the generated (snake case) name `name` stands for. An unknown name
 /// (a newer generated client) is treated conservatively: not resent, general limit.
 pub(crate) fn lookup(service: Service, name: &'static str) -> Operation {
-    table(service).iter().find(|row| row.0 == name).map_or(
+    find(service, table(service), name)
+}
+
+/// The Pinning Service API operation the generated name `name` stands for, on
+/// `service` (whose name its errors carry).
+pub(crate) fn lookup_psa(service: Service, name: &'static str) -> Operation {
+    find(service, PSA, name)
+}
+
+fn find(service: Service, table: &[Row], name: &'static str) -> Operation {
+    table.iter().find(|row| row.0 == name).map_or(
         Operation {
             service,
             spec_id: name,
@@ -155,6 +194,7 @@ mod tests {
             (Service::Pinata, "pinata.yaml"),
             (Service::Submarine, "pinata-submarine.yaml"),
             (Service::W3ipfs, "w3ipfs.yaml"),
+            (Service::Psa, "psa.yaml"),
         ] {
             let mut spec = spec_operation_ids(file);
             let mut ours: Vec<String> = table(service).iter().map(|r| r.1.to_owned()).collect();
