@@ -27,7 +27,7 @@ enum Command {
     },
     /// Lint the specs only: refs, operationIds, response shapes, examples.
     Lint,
-    /// Compare the specs with the facts of Pinata's published OpenAPI files in
+    /// Compare the specs with the facts of the published OpenAPI files they follow in
     /// spec/upstream.json; fails on a difference spec/drift-allow.yaml does not explain.
     Drift {
         /// First extract the facts of these upstream files (e.g.

@@ -43,6 +43,11 @@ pub const SPECS: &[SpecTarget] = &[
         module: "w3ipfs",
         inner_type: "crate::ClientContext<crate::auth::W3ipfsCredentials>",
     },
+    SpecTarget {
+        file: "psa.yaml",
+        module: "psa",
+        inner_type: "crate::ClientContext<crate::auth::PsaCredentials>",
+    },
 ];
 
 impl SpecTarget {

@@ -166,6 +166,35 @@ impl ApplyCredentials for W3ipfsCredentials {
     }
 }
 
+/// How to authenticate against an IPFS Pinning Service API endpoint: the access token as
+/// `Authorization: Bearer <token>` (Pinata: the API key's JWT; W3IPFS: the login JWT).
+///
+/// ```
+/// use pinion_api::auth::PsaCredentials;
+/// let creds = PsaCredentials::new("a-token");
+/// assert!(!format!("{creds:?}").contains("a-token"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct PsaCredentials {
+    /// The access token.
+    pub token: SecretString,
+}
+
+impl PsaCredentials {
+    /// Bearer authentication with a PSA access token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self {
+            token: SecretString::from(token.into()),
+        }
+    }
+}
+
+impl ApplyCredentials for PsaCredentials {
+    fn apply(&self, headers: &mut HeaderMap) -> Result<(), InvalidCredential> {
+        bearer(headers, &self.token, "PSA access token")
+    }
+}
+
 fn bearer(
     headers: &mut HeaderMap,
     token: &SecretString,
@@ -226,6 +255,10 @@ mod tests {
                 Box::new(W3ipfsCredentials::jwt("JWT-5")),
                 vec![("authorization", "Bearer JWT-5")],
             ),
+            (
+                Box::new(PsaCredentials::new("TOKEN-6")),
+                vec![("authorization", "Bearer TOKEN-6")],
+            ),
         ];
         for (credentials, expected) in cases {
             let mut headers = HeaderMap::new();
@@ -250,6 +283,7 @@ mod tests {
             format!("{:?}", SubmarineCredentials::new(secret)),
             format!("{:?}", W3ipfsCredentials::key_pair("key", secret)),
             format!("{:?}", W3ipfsCredentials::jwt(secret)),
+            format!("{:?}", PsaCredentials::new(secret)),
         ];
         for text in all {
             assert!(!text.contains(secret), "leaked in {text}");

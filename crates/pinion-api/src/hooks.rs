@@ -8,7 +8,9 @@
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
 use crate::ClientContext;
-use crate::auth::{ApplyCredentials, PinataCredentials, SubmarineCredentials, W3ipfsCredentials};
+use crate::auth::{
+    ApplyCredentials, PinataCredentials, PsaCredentials, SubmarineCredentials, W3ipfsCredentials,
+};
 
 /// The header progenitor adds to every request; the services do not use it.
 const API_VERSION: &str = "api-version";
@@ -52,3 +54,4 @@ hooks!(crate::pinata_v3::Client, PinataCredentials);
 hooks!(crate::pinata_v3_uploads::Client, PinataCredentials);
 hooks!(crate::submarine::Client, SubmarineCredentials);
 hooks!(crate::w3ipfs::Client, W3ipfsCredentials);
+hooks!(crate::psa::Client, PsaCredentials);

@@ -1,4 +1,5 @@
-//! `cargo xtask drift`: what changed between Pinata's published OpenAPI files and our specs.
+//! `cargo xtask drift`: what changed between the published OpenAPI files pinion follows
+//! (Pinata's, and the IPFS Pinning Service API standard) and our specs.
 //!
 //! `--refresh FILE...` extracts the facts of upstream files ([`facts`]) into the committed
 //! `spec/upstream.json`; the check compares each of our specs with the facts of the upstream
@@ -26,6 +27,7 @@ pub const UPSTREAM_FILES: &[(&str, &str)] = &[
     ("pinata-api-ipfs.yaml", "pinata.yaml"),
     ("pinata-api-v3.yaml", "pinata-v3.yaml"),
     ("pinata-api-v3-uploads.yaml", "pinata-v3-uploads.yaml"),
+    ("ipfs-pinning-service.yaml", "psa.yaml"),
 ];
 
 /// The committed facts, `spec/upstream.json`.
@@ -49,8 +51,9 @@ pub struct UpstreamFile {
 }
 
 const NOTE: &str = "Facts (operations, query and header parameters, request and 2xx response \
-field names and types) that `cargo xtask drift --refresh` extracted from Pinata's published \
-OpenAPI files; `cargo xtask drift` compares spec/*.yaml with them. Not Pinata's text.";
+field names and types) that `cargo xtask drift --refresh` extracted from the published OpenAPI \
+files pinion follows (Pinata's, and the IPFS Pinning Service API standard); `cargo xtask drift` \
+compares spec/*.yaml with them. Not their text.";
 
 /// `spec/upstream.json` below `root`.
 pub fn upstream_path(root: &Path) -> PathBuf {
