@@ -37,6 +37,46 @@ pub enum RuleError {
         /// The value given.
         given: String,
     },
+    /// A PSA pin name over 255 characters.
+    #[error("{given} characters were given, at most {max} are allowed", max = crate::psa::MAX_NAME_CHARS)]
+    PsaNameTooLong {
+        /// How many characters were given.
+        given: usize,
+    },
+    /// More PSA `origins` than a pin may name.
+    #[error("{given} were given, at most {max} are allowed", max = crate::psa::MAX_ORIGINS)]
+    TooManyOrigins {
+        /// How many were given.
+        given: usize,
+    },
+    /// More PSA `meta` entries than a pin may carry.
+    #[error("{given} were given, at most {max} are allowed", max = crate::psa::MAX_META_ENTRIES)]
+    TooManyMetaEntries {
+        /// How many were given.
+        given: usize,
+    },
+    /// More CIDs in a PSA `cid` filter than one list may ask for.
+    #[error("{given} were given, at most {max} are allowed", max = crate::psa::MAX_CID_FILTER)]
+    TooManyCidsInFilter {
+        /// How many were given.
+        given: usize,
+    },
+    /// A PSA list `limit` outside 1 to 1000.
+    #[error("{given} is out of range: give {min} to {max}", min = crate::psa::MIN_LIMIT, max = crate::psa::MAX_LIMIT)]
+    PsaLimitOutOfRange {
+        /// The limit given.
+        given: u64,
+    },
+    /// Text that is not a multiaddr.
+    #[error(
+        "`{given}` is not a multiaddr ({why}): give one such as /ip4/203.0.113.1/tcp/4001/p2p/12D3KooW…"
+    )]
+    NotMultiaddr {
+        /// The text given.
+        given: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }
 
 impl RuleError {
@@ -48,6 +88,12 @@ impl RuleError {
             Self::TooManyHostNodes { .. } => "host nodes",
             Self::HostNodeNotMultiaddr { .. } => "host node",
             Self::CidVersionUnknown { .. } => "cid_version",
+            Self::PsaNameTooLong { .. } => "name",
+            Self::TooManyOrigins { .. } => "origins",
+            Self::TooManyMetaEntries { .. } => "meta",
+            Self::TooManyCidsInFilter { .. } => "cid filter",
+            Self::PsaLimitOutOfRange { .. } => "limit",
+            Self::NotMultiaddr { .. } => "multiaddr",
         }
     }
 }

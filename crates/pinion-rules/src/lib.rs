@@ -5,7 +5,9 @@
 //! - [`paging`]: page limits of Pinata and Submarine listings, 1 to 1000;
 //! - [`host_nodes`]: at most [`host_nodes::MAX_HOST_NODES`] multiaddrs on a pin by CID;
 //! - [`upload`]: the name a pin gets when none is given, and MIME types by extension;
-//! - [`cid_version`]: the `cid_version` of Pinata v3 uploads, its default and spelling.
+//! - [`cid_version`]: the `cid_version` of Pinata v3 uploads, its default and spelling;
+//! - [`psa`]: the IPFS Pinning Service API's limits (names, origins, metadata, the `cid`
+//!   filter, the page limit) and what a multiaddr looks like.
 //!
 //! Every check returns a [`RuleError`] whose text says what was wrong and what is allowed.
 //!
@@ -24,6 +26,7 @@ mod error;
 pub mod host_nodes;
 pub mod metadata;
 pub mod paging;
+pub mod psa;
 pub mod upload;
 
 pub use error::RuleError;

@@ -14,6 +14,7 @@
 //!   service-neutral terms.
 //! - [`pinata_v3`]: the `resources` scopes of Pinata v3 keys, the scope every v3 operation
 //!   needs, and the matcher from a request's method and path to its operation.
+//! - [`psa`]: the Pinata permissions each IPFS Pinning Service API operation needs.
 //!
 //! ```
 //! use pinion_scopes::{Capability, Service, pinata::PinataPermissions};
@@ -30,6 +31,7 @@ mod capability;
 mod error;
 pub mod pinata;
 pub mod pinata_v3;
+pub mod psa;
 mod service;
 pub mod w3ipfs;
 
