@@ -19,11 +19,23 @@ pub(crate) struct Operation {
     /// The Pinata v3 operation, for calls of the v3 API (whose operationIds repeat some
     /// legacy ones, so `spec_id` alone does not tell).
     pub(crate) v3: Option<crate::scopes::pinata_v3::V3Operation>,
+    /// The Pinning Service API operation, for calls of a PSA endpoint.
+    pub(crate) psa: Option<crate::scopes::psa::PsaOperation>,
 }
 
 impl Operation {
     /// The capability a key needs for this operation, when one is known.
     pub(crate) fn needed(&self) -> Option<Capability> {
+        if let Some(operation) = self.psa {
+            // Pinata's `/psa` checks the key's own permissions; W3IPFS's login JWT and
+            // other providers' tokens have no scopes pinion knows.
+            return match self.service {
+                Service::Pinata => crate::scopes::psa::pinata_flags(operation)
+                    .iter()
+                    .find_map(|flag| flag.capability()),
+                _ => None,
+            };
+        }
         match self.v3 {
             Some(operation) => operation.capability(),
             None => Capability::needed_by(self.service, self.spec_id),
@@ -152,7 +164,11 @@ pub(crate) fn lookup(service: Service, name: &'static str) -> Operation {
 /// The Pinning Service API operation the generated name `name` stands for, on
 /// `service` (whose name its errors carry).
 pub(crate) fn lookup_psa(service: Service, name: &'static str) -> Operation {
-    find(service, PSA, name)
+    let operation = find(service, PSA, name);
+    Operation {
+        psa: crate::scopes::psa::PsaOperation::from_operation_id(operation.spec_id),
+        ..operation
+    }
 }
 
 fn find(service: Service, table: &[Row], name: &'static str) -> Operation {
@@ -163,6 +179,7 @@ fn find(service: Service, table: &[Row], name: &'static str) -> Operation {
             resend_safe: false,
             bucket: G,
             v3: None,
+            psa: None,
         },
         |row| Operation {
             service,
@@ -170,6 +187,7 @@ fn find(service: Service, table: &[Row], name: &'static str) -> Operation {
             resend_safe: row.2,
             bucket: row.3,
             v3: None,
+            psa: None,
         },
     )
 }
@@ -218,6 +236,15 @@ mod tests {
         assert!(!lookup(Service::W3ipfs, "create_api_key").resend_safe);
         // A W3IPFS upload sent twice makes two pins.
         assert!(!lookup(Service::W3ipfs, "pin_file").resend_safe);
+        let add = lookup_psa(Service::Pinata, "add_pin");
+        assert_eq!(add.spec_id, "addPin");
+        assert!(!add.resend_safe);
+        assert_eq!(add.needed(), Some(Capability::PinByCid));
+        assert_eq!(
+            lookup_psa(Service::Pinata, "get_pins").needed(),
+            Some(Capability::ListPins)
+        );
+        assert_eq!(lookup_psa(Service::W3ipfs, "add_pin").needed(), None);
         let unknown = lookup(Service::W3ipfs, "something_new");
         assert!(!unknown.resend_safe);
     }

@@ -5,17 +5,20 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
+use pinion_rules::psa as rules;
+
 use super::Status;
 use crate::Error;
+use crate::args::rule;
 
 /// The most CIDs one listing may filter on (the standard's limit).
-pub const MAX_CIDS: usize = 10;
+pub const MAX_CIDS: usize = rules::MAX_CID_FILTER;
 
 /// The largest page the standard allows.
-pub const MAX_LIMIT: u32 = 1000;
+pub const MAX_LIMIT: u32 = rules::MAX_LIMIT;
 
 /// The longest name the standard allows, in characters.
-pub const MAX_NAME: usize = 255;
+pub const MAX_NAME: usize = rules::MAX_NAME_CHARS;
 
 /// How [`ListFilter::name`] matches a pin's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -148,31 +151,19 @@ impl ListFilter {
 
     /// The filters as the wire wants them, refusing what the standard forbids.
     pub(crate) fn query(&self) -> Result<Query, Error> {
-        if self.cids.len() > MAX_CIDS {
-            return Err(Error::invalid_input(
-                "cid filter",
-                format!(
-                    "{} CIDs given; the Pinning Service API takes at most {MAX_CIDS}: list in several calls",
-                    self.cids.len()
-                ),
-            ));
-        }
+        rules::check_cid_filter_count(self.cids.len()).map_err(rule)?;
         let cids = self
             .cids
             .iter()
             .map(|cid| crate::cid::parse_input(cid).map(|_| cid.trim().to_owned()))
             .collect::<Result<Vec<_>, _>>()?;
         if let Some(name) = &self.name {
-            check_name(name)?;
+            rules::check_name(name).map_err(rule)?;
         }
-        if let Some(limit) = self.limit
-            && !(1..=MAX_LIMIT).contains(&limit)
-        {
-            return Err(Error::invalid_input(
-                "limit",
-                format!("{limit} is outside 1 to {MAX_LIMIT}"),
-            ));
+        if let Some(limit) = self.limit {
+            rules::check_limit(limit.into()).map_err(rule)?;
         }
+        rules::check_meta_count(self.meta.len()).map_err(rule)?;
         let meta = if self.meta.is_empty() {
             None
         } else {
@@ -192,18 +183,6 @@ impl ListFilter {
             meta,
         })
     }
-}
-
-/// Refuses a name the standard does not allow.
-pub(crate) fn check_name(name: &str) -> Result<(), Error> {
-    let length = name.chars().count();
-    if length > MAX_NAME {
-        return Err(Error::invalid_input(
-            "name",
-            format!("is {length} characters long; the Pinning Service API allows {MAX_NAME}"),
-        ));
-    }
-    Ok(())
 }
 
 /// A listing's query parameters in their wire form.
@@ -254,7 +233,7 @@ mod tests {
     fn what_the_standard_forbids_is_refused_before_any_request() {
         let eleven = (0..11).fold(ListFilter::default(), |f, _| f.cid(CID));
         let error = eleven.query().unwrap_err().to_string();
-        assert!(error.contains("at most 10"), "{error}");
+        assert!(error.contains("11 "), "{error}");
         assert!(
             (0..10)
                 .fold(ListFilter::default(), |f, _| f.cid(CID))
@@ -272,7 +251,10 @@ mod tests {
             .name(long, NameMatch::Exact)
             .query()
             .unwrap_err();
-        assert!(error.to_string().contains("256 characters"), "{error}");
+        assert!(
+            error.to_string().starts_with("invalid name: 256"),
+            "{error}"
+        );
         assert!(
             ListFilter::default()
                 .name("é".repeat(255), NameMatch::Exact)

@@ -148,6 +148,9 @@ mod tests {
         }
     }
 
+    /// One page as the test service answers it.
+    type Page = std::future::Ready<Result<Vec<Row>, Error>>;
+
     /// The `before` of every page asked for, in seconds.
     type Asked = std::sync::Arc<Mutex<Vec<Option<i64>>>>;
 
@@ -155,10 +158,7 @@ mod tests {
     fn service(
         pins: Vec<(&'static str, i64)>,
         limit: usize,
-    ) -> (
-        impl Fn(Option<DateTime<Utc>>) -> std::future::Ready<Result<Vec<Row>, Error>>,
-        Asked,
-    ) {
+    ) -> (impl Fn(Option<DateTime<Utc>>) -> Page, Asked) {
         let asked = std::sync::Arc::new(Mutex::new(Vec::new()));
         let log = asked.clone();
         let fetch = move |before: Option<DateTime<Utc>>| {

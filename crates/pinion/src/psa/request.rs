@@ -2,12 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use super::filter::check_name;
+use pinion_rules::psa as rules;
+
 use super::types;
 use crate::Error;
+use crate::args::rule;
 
 /// The most origins one pin request may give (the standard's limit).
-pub const MAX_ORIGINS: usize = 20;
+pub const MAX_ORIGINS: usize = rules::MAX_ORIGINS;
 
 /// A CID to pin, with its optional name, origins and meta.
 ///
@@ -63,35 +65,17 @@ impl PinRequest {
     pub(crate) fn body(&self) -> Result<types::Pin, Error> {
         crate::cid::parse_input(&self.cid)?;
         if let Some(name) = &self.name {
-            check_name(name)?;
-        }
-        if self.origins.len() > MAX_ORIGINS {
-            return Err(Error::invalid_input(
-                "origins",
-                format!(
-                    "{} given; the Pinning Service API takes at most {MAX_ORIGINS}",
-                    self.origins.len()
-                ),
-            ));
+            rules::check_name(name).map_err(rule)?;
         }
         let mut origins: Vec<String> = Vec::with_capacity(self.origins.len());
         for origin in &self.origins {
             let origin = origin.trim();
-            if !origin.starts_with('/')
-                || origin.len() < 2
-                || origin.chars().any(char::is_whitespace)
-            {
-                return Err(Error::invalid_input(
-                    "origin",
-                    format!(
-                        "`{origin}` is not a multiaddr (such as /ip4/1.2.3.4/tcp/4001/p2p/12D3Koo…)"
-                    ),
-                ));
-            }
             if !origins.iter().any(|seen| seen == origin) {
                 origins.push(origin.to_owned());
             }
         }
+        rules::check_origins(&origins).map_err(rule)?;
+        rules::check_meta_count(self.meta.len()).map_err(rule)?;
         let name = self
             .name
             .clone()
@@ -104,5 +88,54 @@ impl PinRequest {
             origins: (!origins.is_empty()).then_some(types::Origins(origins)),
             meta: (!self.meta.is_empty()).then(|| types::PinMeta(self.meta.clone())),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CID: &str = "bafkreidom7zjkty4uq5oawyxsnbd3k4zawkx7fzr7qkoqfjdaxmqy6wrzi";
+    const PEER: &str =
+        "/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN";
+
+    #[test]
+    fn the_body_carries_what_was_asked_once() {
+        let body = PinRequest::new(format!(" {CID} "))
+            .name("n")
+            .origin(PEER)
+            .origin(format!("{PEER} "))
+            .meta("k", "v")
+            .body()
+            .unwrap();
+        assert_eq!(body.cid, CID);
+        assert_eq!(body.origins.unwrap().0, [PEER]);
+        assert_eq!(body.meta.unwrap().0.get("k").map(String::as_str), Some("v"));
+        let bare = PinRequest::new(CID).body().unwrap();
+        assert!(bare.name.is_none() && bare.origins.is_none() && bare.meta.is_none());
+    }
+
+    #[test]
+    fn what_the_standard_forbids_is_refused_before_any_request() {
+        let error = PinRequest::new("Qm-not-a-cid").body().unwrap_err();
+        assert!(error.to_string().starts_with("invalid CID"), "{error}");
+        let error = PinRequest::new(CID)
+            .origin("1.2.3.4:4001")
+            .body()
+            .unwrap_err();
+        assert!(
+            error.to_string().starts_with("invalid multiaddr"),
+            "{error}"
+        );
+        let many = (0..21).fold(PinRequest::new(CID), |r, i| {
+            r.origin(format!("/ip4/127.0.0.{i}/tcp/4001"))
+        });
+        let error = many.body().unwrap_err();
+        assert!(error.to_string().starts_with("invalid origins"), "{error}");
+        let error = PinRequest::new(CID)
+            .name("x".repeat(256))
+            .body()
+            .unwrap_err();
+        assert!(error.to_string().starts_with("invalid name"), "{error}");
     }
 }
