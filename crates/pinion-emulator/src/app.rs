@@ -12,7 +12,9 @@ use crate::service::{Refusal, ServiceKind, plain};
 use crate::state::AppState;
 use pinion_scopes::pinata_v3::V3Host;
 
-use crate::{control, gateway, limits, pinata, pinata_v3, submarine, unread_body, w3ipfs, wire};
+use crate::{
+    control, gateway, limits, pinata, pinata_v3, psa, submarine, unread_body, w3ipfs, wire,
+};
 
 /// The router of every service, before the edge middleware.
 pub(crate) fn router(state: AppState) -> Router {
@@ -31,6 +33,10 @@ pub(crate) fn router(state: AppState) -> Router {
             submarine::router(&state).fallback(not_found_submarine),
         )
         .nest("/w3ipfs", w3ipfs::router(&state).fallback(not_found_w3ipfs))
+        .nest(
+            ServiceKind::W3ipfsPsa.prefix(),
+            psa::w3ipfs_router(&state).fallback(not_found_w3ipfs_psa),
+        )
         .nest("/gateway", gateway::router())
         .nest("/_emulator", control::router())
         .fallback(not_found)
@@ -53,6 +59,9 @@ async fn not_found_submarine(request: Request) -> Response {
 }
 async fn not_found_w3ipfs(request: Request) -> Response {
     unknown_route(ServiceKind::W3ipfs, &request)
+}
+async fn not_found_w3ipfs_psa(request: Request) -> Response {
+    unknown_route(ServiceKind::W3ipfsPsa, &request)
 }
 
 fn unknown_route(service: ServiceKind, request: &Request) -> Response {

@@ -25,6 +25,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/clock/advance", post(advance_clock))
         .nest("/pinata", pinata::control_router())
         .nest("/gateway", gateway::control_router())
+        .nest("/psa", crate::psa::control_router())
         .route_layer(axum::middleware::from_fn_with_state(
             (ServiceKind::Control, guard::CONTROL_BODY_LIMIT),
             guard::json_body,

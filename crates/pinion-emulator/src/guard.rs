@@ -51,6 +51,7 @@ fn authenticate(
         ServiceKind::Pinata => pinata::authenticate(state, headers).map(drop),
         ServiceKind::Submarine => submarine::authorize(state, headers).map(drop),
         ServiceKind::W3ipfs => w3ipfs::authenticate(state, headers).map(drop),
+        ServiceKind::W3ipfsPsa => crate::psa::authenticate_w3ipfs(state, headers),
         // The v3 router's own guard authorizes per operation (signed URLs, TUS OPTIONS).
         ServiceKind::PinataV3
         | ServiceKind::PinataUploads

@@ -47,6 +47,7 @@ mod jwt;
 mod limits;
 mod pinata;
 mod pinata_v3;
+mod psa;
 mod secrets;
 mod service;
 mod signals;
@@ -139,6 +140,7 @@ impl Emulator {
             rate_limit: None,
             faults: Faults::default(),
             tls_port: None,
+            psa_retrievable: false,
         }
     }
 }
@@ -153,6 +155,8 @@ pub struct EmulatorBuilder {
     faults: Faults,
     /// The direct TLS port when the TLS front is on (0: a free one).
     tls_port: Option<u16>,
+    /// PSA pins of content the emulator does not hold count as retrieved.
+    psa_retrievable: bool,
 }
 
 impl EmulatorBuilder {
@@ -203,6 +207,15 @@ impl EmulatorBuilder {
     /// Starts the TLS front with its direct port on `port` (0 picks a free one).
     pub fn tls_port(mut self, port: u16) -> Self {
         self.tls_port = Some(port);
+        self
+    }
+
+    /// `--psa-retrievable`: an IPFS Pinning Service API pin (Pinata's `/psa`, W3IPFS's
+    /// `/api/psa`) of content the emulator does not hold counts as retrieved from the
+    /// network at its next step, as if the network had it, instead of staying `queued`.
+    /// Content it holds only privately is still never pinned (it is not on the network).
+    pub fn psa_retrievable(mut self, on: bool) -> Self {
+        self.psa_retrievable = on;
         self
     }
 
@@ -318,8 +331,10 @@ impl EmulatorBuilder {
         pinata::load(&store, &mut data)?;
         submarine::load(&store, &mut data)?;
         w3ipfs::load(&store, &mut data)?;
+        psa::load(&store, &mut data)?;
         state::gateway::load(&store, &mut data)?;
         state::tus::load(&store, &mut data)?;
+        data.psa.retrievable = self.psa_retrievable;
         let first_start = data.meta.is_empty();
         if first_start {
             data.meta.insert(

@@ -61,6 +61,11 @@ struct Args {
     /// The direct TLS port (with --tls); 0 picks a free one.
     #[arg(long, value_name = "PORT", requires = "tls")]
     tls_port: Option<u16>,
+    /// Count an IPFS Pinning Service API pin (Pinata's /psa, W3IPFS's /api/psa) of
+    /// content the emulator does not hold as retrieved from the network, instead of
+    /// leaving it queued.
+    #[arg(long)]
+    psa_retrievable: bool,
     /// Print only the base URLs, not the admin credentials.
     #[arg(long)]
     quiet_credentials: bool,
@@ -85,7 +90,8 @@ async fn main() -> anyhow::Result<()> {
     };
     let mut builder = Emulator::builder()
         .bind(SocketAddr::new(args.host, args.port))
-        .faults(faults);
+        .faults(faults)
+        .psa_retrievable(args.psa_retrievable);
     if let Some(dir) = &args.state_dir {
         builder = builder.state_dir(dir);
     }

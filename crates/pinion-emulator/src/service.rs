@@ -15,6 +15,9 @@ pub(crate) enum ServiceKind {
     PinataUploads,
     Submarine,
     W3ipfs,
+    /// W3IPFS's IPFS Pinning Service API (`/api/psa`, `/w3ipfs/api/psa`): the standard's
+    /// `Failure` errors rather than W3IPFS's own.
+    W3ipfsPsa,
     Gateway,
     /// The emulator's own control routes (`/_emulator/...`).
     Control,
@@ -29,6 +32,7 @@ impl ServiceKind {
             ServiceKind::PinataUploads => "/pinata-uploads",
             ServiceKind::Submarine => "/submarine",
             ServiceKind::W3ipfs => "/w3ipfs",
+            ServiceKind::W3ipfsPsa => "/w3ipfs-psa",
             ServiceKind::Gateway => "/gateway",
             ServiceKind::Control => "/_emulator",
         }
@@ -39,6 +43,7 @@ impl ServiceKind {
     pub(crate) fn rate_bucket(self) -> ServiceKind {
         match self {
             ServiceKind::PinataV3 | ServiceKind::PinataUploads => ServiceKind::Pinata,
+            ServiceKind::W3ipfsPsa => ServiceKind::W3ipfs,
             other => other,
         }
     }
@@ -54,6 +59,7 @@ impl ServiceKind {
             }
             ServiceKind::Submarine => crate::submarine::Reason::from(refusal).error(message),
             ServiceKind::W3ipfs => crate::w3ipfs::Reason::from(refusal).error(message),
+            ServiceKind::W3ipfsPsa => crate::psa::PsaReason::from(refusal).error(message),
             ServiceKind::Gateway | ServiceKind::Control => plain(refusal.status(), message),
         }
     }

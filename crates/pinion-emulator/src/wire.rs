@@ -57,6 +57,10 @@ pub(crate) fn route(uri: &Uri, host_header: Option<&str>) -> (Option<ServiceKind
             Some(v3) => (Some(ServiceKind::PinataV3), v3),
             None => (service, pinata_aliases(&rest)),
         },
+        Some(ServiceKind::W3ipfs) => match strip(&rest, "/psa") {
+            Some(psa) => (Some(ServiceKind::W3ipfsPsa), psa),
+            None => (service, rest),
+        },
         _ => (service, rest),
     };
     let new_path = match service {

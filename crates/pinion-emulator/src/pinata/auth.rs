@@ -104,21 +104,47 @@ pub(crate) fn authorize(
     headers: &HeaderMap,
     operation_id: &str,
 ) -> Result<Caller, Response> {
-    let identity = authenticate(state, headers)?;
     let requirement = pinion_scopes::pinata::requirement(operation_id)
         .unwrap_or_else(|| panic!("{operation_id} is not an operation of spec/pinata.yaml"));
+    authorize_all(state, headers, operation_id, &[requirement])
+}
+
+/// [`authorize`] for an operation of the IPFS Pinning Service API on `/psa`, which
+/// needs the permissions `pinion_scopes::psa::pinata_flags` names (all of them).
+pub(crate) fn authorize_psa(
+    state: &AppState,
+    headers: &HeaderMap,
+    operation: pinion_scopes::psa::PsaOperation,
+) -> Result<Caller, Response> {
+    let requirements: Vec<Requirement<PinataFlag>> = pinion_scopes::psa::pinata_flags(operation)
+        .iter()
+        .map(|flag| Requirement::Permission(*flag))
+        .collect();
+    authorize_all(state, headers, operation.operation_id(), &requirements)
+}
+
+/// Authenticates the request and checks that its key meets every one of
+/// `requirements`, counting one use of the key (see [`authorize`]).
+fn authorize_all(
+    state: &AppState,
+    headers: &HeaderMap,
+    operation_id: &str,
+    requirements: &[Requirement<PinataFlag>],
+) -> Result<Caller, Response> {
+    let identity = authenticate(state, headers)?;
     let outcome = state.write(|tx| {
         let key = match tx.data().pinata.keys.get(&identity.key) {
             Some(key) if !key.revoked => key,
             _ => return Err(Refused::Revoked),
         };
-        if !key
-            .permissions
-            .as_ref()
-            .is_some_and(|permissions| permissions.satisfies(requirement))
-        {
+        let missing = requirements.iter().find(|requirement| {
+            !key.permissions
+                .as_ref()
+                .is_some_and(|permissions| permissions.satisfies(**requirement))
+        });
+        if let Some(requirement) = missing {
             let needed = match requirement {
-                Requirement::Permission(flag) => format!("the {} permission", flag_name(flag)),
+                Requirement::Permission(flag) => format!("the {} permission", flag_name(*flag)),
                 _ => "an admin key".to_owned(),
             };
             return Err(Refused::Permission(needed));

@@ -30,7 +30,7 @@ use super::pins::{PinRow, active_pin, keyvalues_of};
 use crate::content;
 use crate::service::plain;
 pub(crate) use crate::state::pinata::JobRow;
-use crate::state::{AppState, Tx};
+use crate::state::{AppState, Tx, psa};
 
 /// The statuses a queued job can be in.
 pub(crate) const STATUSES: [&str; 9] = [
@@ -87,31 +87,34 @@ pub(crate) fn enqueue(
     job: NewJob,
 ) -> Result<Result<JobRow, ()>, crate::EmulatorError> {
     let now = state.clock.now();
-    state.write(|tx| {
-        let queued = tx
-            .data()
-            .pinata
-            .jobs
-            .values()
-            .filter(|job| IN_QUEUE.contains(&job.status.as_str()))
-            .count();
-        if queued >= MAX_QUEUED {
-            return Err(());
-        }
-        let row = JobRow {
-            id: crate::secrets::uuid(),
-            cid: job.cid,
-            date_queued: now,
-            status: "prechecking".into(),
-            name: job.name,
-            keyvalues: job.keyvalues,
-            host_nodes: job.host_nodes,
-            pin_policy: job.pin_policy,
-            group_id: job.group_id,
-        };
-        tx.put(row.clone());
-        Ok(row)
-    })
+    state.write(|tx| enqueue_in(tx, job, now))
+}
+
+/// [`enqueue`] within a write (a PSA request queues its job with its own row).
+pub(crate) fn enqueue_in(tx: &mut Tx<'_>, job: NewJob, now: DateTime<Utc>) -> Result<JobRow, ()> {
+    let queued = tx
+        .data()
+        .pinata
+        .jobs
+        .values()
+        .filter(|job| IN_QUEUE.contains(&job.status.as_str()))
+        .count();
+    if queued >= MAX_QUEUED {
+        return Err(());
+    }
+    let row = JobRow {
+        id: crate::secrets::uuid(),
+        cid: job.cid,
+        date_queued: now,
+        status: "prechecking".into(),
+        name: job.name,
+        keyvalues: job.keyvalues,
+        host_nodes: job.host_nodes,
+        pin_policy: job.pin_policy,
+        group_id: job.group_id,
+    };
+    tx.put(row.clone());
+    Ok(row)
 }
 
 /// Reads a `pinByHash` body. `pinataOptions.hostNodes` may be the empty string, meaning
@@ -190,29 +193,35 @@ pub(crate) async fn pin_by_hash(
     }
 }
 
-/// Turns a job into a pin row (or drops it when the CID is already pinned).
-fn complete(tx: &mut Tx<'_>, job: &JobRow, now: DateTime<Utc>) {
+/// Turns a job into a pin row (or, when the CID is already pinned, lets the job join
+/// that pin), and tells the PSA request the job is, if it is one, which pin it holds.
+pub(crate) fn complete(tx: &mut Tx<'_>, job: &JobRow, now: DateTime<Utc>) {
     tx.delete::<JobRow>(&job.id);
-    if active_pin(tx.data(), &job.cid).is_some() {
-        return;
-    }
-    let object = content::published(tx.data(), &job.cid).cloned();
-    tx.put(PinRow {
-        id: crate::secrets::uuid_v7(now),
-        cid: job.cid.clone(),
-        size: object.as_ref().map_or(0, |o| o.pin_size),
-        date_pinned: now,
-        date_unpinned: None,
-        name: job.name.clone(),
-        keyvalues: job.keyvalues.clone(),
-        mime_type: None,
-        number_of_files: object.as_ref().map_or(1, |o| o.file_count()),
-        group_id: job.group_id.clone(),
-        pin_policy: job.pin_policy.clone(),
-        expires_at: None,
-        vectorized: false,
-    });
-    content::add_public_pin(tx, &job.cid);
+    let pin_id = match active_pin(tx.data(), &job.cid) {
+        Some(pin) => pin.id.clone(),
+        None => {
+            let object = content::published(tx.data(), &job.cid).cloned();
+            let id = crate::secrets::uuid_v7(now);
+            tx.put(PinRow {
+                id: id.clone(),
+                cid: job.cid.clone(),
+                size: object.as_ref().map_or(0, |o| o.pin_size),
+                date_pinned: now,
+                date_unpinned: None,
+                name: job.name.clone(),
+                keyvalues: job.keyvalues.clone(),
+                mime_type: None,
+                number_of_files: object.as_ref().map_or(1, |o| o.file_count()),
+                group_id: job.group_id.clone(),
+                pin_policy: job.pin_policy.clone(),
+                expires_at: None,
+                vectorized: false,
+            });
+            content::add_public_pin(tx, &job.cid);
+            id
+        }
+    };
+    psa::job_completed(tx, &job.id, &pin_id);
 }
 
 /// Moves every queued job one step (see the module docs).
@@ -221,7 +230,8 @@ pub(crate) fn advance_all(state: &AppState) -> Result<(), crate::EmulatorError> 
     state.write(|tx| {
         let jobs: Vec<JobRow> = tx.data().pinata.jobs.values().cloned().collect();
         for job in jobs {
-            let known = content::published(tx.data(), &job.cid).is_some();
+            let known = content::published(tx.data(), &job.cid).is_some()
+                || psa::retrievable_unknown(tx.data(), &job.id, &job.cid);
             let expired = now - job.date_queued >= chrono::Duration::hours(EXPIRES_AFTER_HOURS);
             match job.status.as_str() {
                 "prechecking" | "searching" if known => {

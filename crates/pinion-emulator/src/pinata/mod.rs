@@ -19,10 +19,12 @@ use pinion_api::pinata::types as wire;
 use pinion_scopes::pinata::PinataPermissions;
 
 pub(crate) use auth::{
-    KeyClaims, PinataKey, authenticate, authorize, constant_time_eq, create_key,
+    KeyClaims, PinataKey, authenticate, authorize, authorize_psa, constant_time_eq, create_key,
 };
 pub(crate) use common::parse_time;
-pub(crate) use jobs::{JobRow, MAX_QUEUED, NewJob, STATUSES, advance_all, enqueue};
+pub(crate) use jobs::{
+    JobRow, MAX_QUEUED, NewJob, STATUSES, advance_all, complete, enqueue, enqueue_in,
+};
 pub(crate) use keys::{KeyRefusal, KeyRules, create_from_body, list_keys, revoke_key};
 pub(crate) use reasons::Reason;
 
@@ -95,6 +97,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             "/groups/{id}/cids",
             put(groups::add_cids).delete(groups::remove_cids),
         )
+        // The IPFS Pinning Service API, behind the same guard.
+        .nest("/psa", crate::psa::pinata_router())
         .route_layer(from_fn_with_state(
             (ServiceKind::Pinata, guard::JSON_BODY_LIMIT),
             guard::json_body,

@@ -21,6 +21,7 @@ use objects::StoredObject;
 pub(crate) mod gateway;
 pub(crate) mod objects;
 pub(crate) mod pinata;
+pub(crate) mod psa;
 pub(crate) mod submarine;
 pub(crate) mod table;
 pub(crate) mod tus;
@@ -61,6 +62,7 @@ pub(crate) struct Data {
     pub(crate) pinata: pinata::PinataData,
     pub(crate) submarine: submarine::SubmarineData,
     pub(crate) w3ipfs: w3ipfs::W3ipfsData,
+    pub(crate) psa: psa::PsaData,
     pub(crate) gateway: gateway::GatewayData,
     pub(crate) tus: tus::TusData,
 }

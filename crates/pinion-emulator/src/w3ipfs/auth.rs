@@ -125,21 +125,47 @@ pub(crate) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Cred
             .or_else(|| authorization.strip_prefix("bearer "))
             .unwrap_or(authorization)
             .trim();
-        let claims: SessionClaims =
-            jwt::verify(state.jwt_secret(), token).map_err(|error| match error {
-                JwtError::Malformed => {
-                    unauthorized("validate: token contains an invalid number of segments")
-                }
-                JwtError::Invalid => unauthorized("validate: signature is invalid"),
-            })?;
-        let meta = state.meta();
-        if claims.sub != meta.w3ipfs_user_id {
-            return Err(unauthorized("validate: signature is invalid"));
-        }
-        if claims.exp <= state.clock.unix_seconds() {
-            return Err(unauthorized("validate: Token is expired"));
-        }
-        return Ok(Credential::Session);
+        return check_session(state, token)
+            .map(|()| Credential::Session)
+            .map_err(|refusal| unauthorized(refusal.message()));
     }
     Err(Reason::NotLoggedIn.answer())
+}
+
+/// Why a session token is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SessionRefusal {
+    /// Not a JWT at all.
+    Malformed,
+    /// Not signed by the emulator, or for another user.
+    Invalid,
+    /// Past its `exp`.
+    Expired,
+}
+
+impl SessionRefusal {
+    /// The service's text for it.
+    pub(crate) fn message(self) -> &'static str {
+        match self {
+            SessionRefusal::Malformed => "validate: token contains an invalid number of segments",
+            SessionRefusal::Invalid => "validate: signature is invalid",
+            SessionRefusal::Expired => "validate: Token is expired",
+        }
+    }
+}
+
+/// Checks that `token` is a valid, unexpired session JWT of the emulated user.
+pub(crate) fn check_session(state: &AppState, token: &str) -> Result<(), SessionRefusal> {
+    let claims: SessionClaims =
+        jwt::verify(state.jwt_secret(), token).map_err(|error| match error {
+            JwtError::Malformed => SessionRefusal::Malformed,
+            JwtError::Invalid => SessionRefusal::Invalid,
+        })?;
+    if claims.sub != state.meta().w3ipfs_user_id {
+        return Err(SessionRefusal::Invalid);
+    }
+    if claims.exp <= state.clock.unix_seconds() {
+        return Err(SessionRefusal::Expired);
+    }
+    Ok(())
 }

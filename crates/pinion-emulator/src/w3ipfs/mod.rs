@@ -19,8 +19,9 @@ use pinion_api::w3ipfs::types as wire;
 use pinion_scopes::w3ipfs::W3ipfsScopes;
 
 pub(crate) use auth::{
-    DEFAULT_KEY_NAME, W3ipfsKey, authenticate, authorize, create_key, session_token,
+    DEFAULT_KEY_NAME, W3ipfsKey, authenticate, authorize, check_session, create_key, session_token,
 };
+pub(crate) use pins::{settle, unpin_row};
 pub(crate) use reasons::Reason;
 
 use crate::guard;

@@ -27,7 +27,7 @@ use crate::blobs::IngestedFile;
 use crate::content::{self, AssembleError};
 pub(crate) use crate::state::w3ipfs::PinRow;
 use crate::state::w3ipfs::{PinListQuery, PinSort, has_active_pin, has_metadata, pending_pins};
-use crate::state::{AppState, Tx};
+use crate::state::{AppState, Tx, psa};
 
 /// Go's zero time, which the service sends for "never".
 pub(crate) fn zero_time() -> DateTime<Utc> {
@@ -73,21 +73,24 @@ pub(crate) fn wire_pin(row: &PinRow, user_id: &str) -> wire::Pin {
     }
 }
 
-/// Completes pending pins whose content the emulator has (see the module docs).
+/// Completes pending pins whose content the emulator has (see the module docs), and
+/// PSA pins of content it does not hold at all under `--psa-retrievable`.
 pub(crate) fn settle(tx: &mut Tx<'_>, now: DateTime<Utc>) {
     let pending: Vec<PinRow> = pending_pins(tx.data())
         .iter()
         .filter_map(|id| tx.data().w3ipfs.pins.get(id).cloned())
         .collect();
     for row in pending {
-        let Some(object) = content::published(tx.data(), &row.cid).cloned() else {
-            continue;
+        let (size, is_dir) = match content::published(tx.data(), &row.cid) {
+            Some(object) => (object.byte_len, object.is_directory()),
+            None if psa::retrievable_unknown(tx.data(), &row.id, &row.cid) => (0, false),
+            None => continue,
         };
         tx.update::<PinRow>(&row.id, |pin| {
             pin.status = "DONE".into();
             pin.pinned = true;
-            pin.size = object.byte_len;
-            pin.is_dir = object.is_directory();
+            pin.size = size;
+            pin.is_dir = is_dir;
             pin.file_record_id = Some(crate::secrets::uuid());
             pin.date_pinned = now;
             pin.updated_at = now;

@@ -1,0 +1,14 @@
+//! The IPFS Pinning Service API on both emulated services, over real HTTP: Pinata's
+//! `/psa` (with its recorded deviations) and W3IPFS's `/api/psa` (the standard).
+
+mod common;
+
+#[path = "psa/client.rs"]
+mod client;
+
+#[path = "psa/auth.rs"]
+mod auth;
+#[path = "psa/deviations.rs"]
+mod deviations;
+#[path = "psa/lifecycle.rs"]
+mod lifecycle;
