@@ -201,3 +201,59 @@ async fn logs_never_show_the_token() {
         assert!(!text.contains(secret), "a token was logged");
     }
 }
+
+/// The endpoints' 429s go through the shared executor: retried after `Retry-After`
+/// when it is short, a typed `RateLimited` with the wait asked for when it is not.
+#[tokio::test]
+async fn rate_limits_are_retried_or_reported_with_the_wait_asked_for() {
+    let faults = pinion_emulator::Faults {
+        error_rate_429: 0.5,
+        ..pinion_emulator::Faults::default()
+    };
+    let emulator = Emulator::builder().faults(faults).start().await.unwrap();
+    let c = emulator.credentials();
+    let psa = pinion::psa::Client::builder()
+        .base_url(format!("{}/psa", c.w3ipfs.base_url))
+        .credentials(PsaCredentials::new(&c.w3ipfs.jwt))
+        .retry_policy(pinion::RetryPolicy::default().max_retries(20))
+        .build()
+        .unwrap();
+    for _ in 0..6 {
+        psa.list_page(&ListFilter::default()).await.unwrap();
+    }
+
+    let emulator = Emulator::builder()
+        .rate_limit_per_minute(2)
+        .start()
+        .await
+        .unwrap();
+    let c = emulator.credentials();
+    let psa = pinion::psa::Client::builder()
+        .base_url(format!("{}/psa", c.pinata.base_url))
+        .credentials(PsaCredentials::new(&c.pinata.jwt))
+        .retry_policy(
+            pinion::RetryPolicy::default().max_retry_after(std::time::Duration::from_secs(1)),
+        )
+        .build()
+        .unwrap();
+    let mut limited = None;
+    for _ in 0..5 {
+        if let Err(error) = psa.list_page(&ListFilter::default()).await {
+            limited = Some(error);
+            break;
+        }
+    }
+    let error = limited.expect("the emulator limits to 2 a minute");
+    let Error::RateLimited {
+        service,
+        retry_after,
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*service, Service::Psa);
+    assert!(
+        retry_after.is_some_and(|wait| wait.as_secs() > 1),
+        "{error}"
+    );
+}
