@@ -39,7 +39,7 @@ pub struct PinInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KeyInfo {
-    /// What [`PinningService::revoke_key`] takes: the public key on Pinata, the key id
+    /// What [`KeyManagement::revoke_key`] takes: the public key on Pinata, the key id
     /// on W3IPFS.
     pub handle: String,
     /// The key's name.
@@ -51,7 +51,7 @@ pub struct KeyInfo {
 impl KeyInfo {
     /// One row of [`pinata::Client::api_keys`] in neutral terms. An
     /// [`Error::UndecodableRow`] that has the fields a `KeyInfo` needs still gives one,
-    /// as in [`PinningService::list_keys`]; any other error stays.
+    /// as in [`KeyManagement::list_keys`]; any other error stays.
     pub fn from_pinata_row(row: Result<pinata::types::ApiKey, Error>) -> Result<Self, Error> {
         pinata_key(row)
     }
