@@ -319,6 +319,31 @@ mod tests {
     }
 
     #[test]
+    fn psa_paths_route_to_each_services_psa() {
+        assert_eq!(
+            routed("/psa/pins?limit=1", Some("api.pinata.cloud")),
+            (Some(ServiceKind::Pinata), "/pinata/psa/pins?limit=1".into())
+        );
+        assert_eq!(
+            routed("/pinata/psa/pins/abc", None),
+            (Some(ServiceKind::Pinata), "/pinata/psa/pins/abc".into())
+        );
+        assert_eq!(
+            routed("/api/psa/pins/", Some("api.w3ipfs.aioz.network")),
+            (Some(ServiceKind::W3ipfsPsa), "/w3ipfs-psa/pins".into())
+        );
+        assert_eq!(
+            routed("/w3ipfs/api/psa/pins/abc", None),
+            (Some(ServiceKind::W3ipfsPsa), "/w3ipfs-psa/pins/abc".into())
+        );
+        // Only at a segment boundary.
+        assert_eq!(
+            routed("/w3ipfs/api/psalms", None),
+            (Some(ServiceKind::W3ipfs), "/w3ipfs/psalms".into())
+        );
+    }
+
+    #[test]
     fn slashes_and_aliases_are_normalised() {
         assert_eq!(
             routed("//pinata//v3/data/pinList/", None),

@@ -10,5 +10,11 @@ mod client;
 mod auth;
 #[path = "psa/deviations.rs"]
 mod deviations;
+#[path = "psa/filters.rs"]
+mod filters;
 #[path = "psa/lifecycle.rs"]
 mod lifecycle;
+#[path = "psa/paging.rs"]
+mod paging;
+#[path = "psa/sharing.rs"]
+mod sharing;

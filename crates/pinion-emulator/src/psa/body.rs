@@ -8,8 +8,8 @@ use pinion_rules::metadata::check_keyvalue_count;
 use pinion_rules::psa::{check_meta_count, check_name, check_origins};
 
 use super::errors::PsaError;
-use super::wire_types::Pin;
 use crate::state::psa::PsaService;
+use pinion_api::psa::types::Pin;
 
 /// A checked `Pin`.
 #[derive(Clone, Debug)]
@@ -29,18 +29,20 @@ pub(crate) fn parse_pin(service: PsaService, body: &[u8]) -> Result<PinRequest, 
              with string meta values: {error}"
         ))
     })?;
+    let name = pin.name.map(String::from);
+    let origins: Vec<String> = pin.origins.map(Vec::from).unwrap_or_default();
+    let meta: BTreeMap<String, String> = pin.meta.map(BTreeMap::from).unwrap_or_default();
     let cid = pinion_cid::Cid::parse(&pin.cid)
         .map_err(|error| PsaError::Cid(format!("cid is not a valid CID: {error}")))?
         .to_string();
-    if let Some(name) = &pin.name {
+    if let Some(name) = &name {
         check_name(name).map_err(|error| PsaError::Body(format!("name: {error}")))?;
     }
-    check_origins(&pin.origins).map_err(|error| PsaError::Body(format!("origins: {error}")))?;
-    if let Some(repeated) = pin
-        .origins
+    check_origins(&origins).map_err(|error| PsaError::Body(format!("origins: {error}")))?;
+    if let Some(repeated) = origins
         .iter()
         .enumerate()
-        .find(|(i, origin)| pin.origins[..*i].contains(origin))
+        .find(|(i, origin)| origins[..*i].contains(origin))
         .map(|(_, origin)| origin)
     {
         return Err(PsaError::Body(format!(
@@ -48,15 +50,15 @@ pub(crate) fn parse_pin(service: PsaService, body: &[u8]) -> Result<PinRequest, 
         )));
     }
     let meta_limit = match service {
-        PsaService::Pinata => check_keyvalue_count(pin.meta.len()),
-        PsaService::W3ipfs => check_meta_count(pin.meta.len()),
+        PsaService::Pinata => check_keyvalue_count(meta.len()),
+        PsaService::W3ipfs => check_meta_count(meta.len()),
     };
     meta_limit.map_err(|error| PsaError::Body(format!("meta: {error}")))?;
     Ok(PinRequest {
         cid,
-        name: pin.name,
-        origins: pin.origins,
-        meta: pin.meta,
+        name,
+        origins,
+        meta,
     })
 }
 

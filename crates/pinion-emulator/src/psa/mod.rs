@@ -23,6 +23,9 @@
 //! the key's permissions as `pinion_scopes::psa` maps them, and Pinata's rate limit
 //! (429 with `Retry-After`). W3IPFS's follows the standard: 202 on create, replace and
 //! delete, `Failure` errors ([`reasons`]), 401 without the login JWT.
+//!
+//! Bodies are `pinion_api::psa`'s types (generated from `spec/psa.yaml`), so the
+//! emulator and the spec cannot drift apart.
 
 mod body;
 mod control;
@@ -33,7 +36,6 @@ mod query;
 mod reasons;
 mod view;
 mod w3ipfs;
-mod wire_types;
 
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};

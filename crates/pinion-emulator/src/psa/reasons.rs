@@ -8,8 +8,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::wire_types::{Failure, FailureError};
 use crate::service::Refusal;
+use pinion_api::psa::types::{Failure, FailureError};
 
 /// A condition W3IPFS's PSA refuses a request for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

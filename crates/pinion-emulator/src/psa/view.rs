@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use super::query::ListQuery;
-use super::wire_types::{Pin, PinResults, PinStatus};
 use crate::state::Data;
 use crate::state::psa::{PsaRow, PsaService, PsaState, status_of};
+use pinion_api::psa::types::{Delegates, Pin, PinName, PinResults, PinStatus, StatusInfo};
 
 /// The port the delegate multiaddr names (IPFS's swarm port).
 const DELEGATE_PORT: u16 = 4001;
@@ -32,20 +32,24 @@ pub(crate) fn delegate(secret: &[u8]) -> String {
     format!("/ip4/127.0.0.1/tcp/{DELEGATE_PORT}/p2p/{peer}")
 }
 
-/// The `PinStatus` of `row` in `state`.
+/// The `PinStatus` of `row` in `state`: `origins` and `meta` always present (empty
+/// when none were given), as Pinata answers.
 pub(crate) fn pin_status(row: &PsaRow, state: PsaState, delegate: &str) -> PinStatus {
     PinStatus {
         requestid: row.requestid.clone(),
-        status: state.status.name().to_owned(),
+        status: state.status.name().to_owned().into(),
         created: row.created,
         pin: Pin {
             cid: row.cid.clone(),
-            name: row.name.clone(),
-            origins: row.origins.clone(),
-            meta: row.meta.clone(),
+            name: row
+                .name
+                .clone()
+                .and_then(|name| PinName::try_from(name).ok()),
+            origins: Some(row.origins.clone().into()),
+            meta: Some(row.meta.clone().into()),
         },
-        delegates: vec![delegate.to_owned()],
-        info: state.info,
+        delegates: Delegates(vec![delegate.to_owned()]),
+        info: (!state.info.is_empty()).then_some(StatusInfo(state.info)),
     }
 }
 
@@ -100,7 +104,10 @@ pub(crate) fn list(
             results.push(pin_status(row, state, delegate));
         }
     }
-    PinResults { count, results }
+    PinResults {
+        count: i32::try_from(count).unwrap_or(i32::MAX),
+        results,
+    }
 }
 
 #[cfg(test)]

@@ -69,6 +69,7 @@ pub struct Psa {
     pub base: String,
     pub token: Option<String>,
     pub origin: String,
+    http: reqwest::Client,
 }
 
 impl Psa {
@@ -85,6 +86,7 @@ impl Psa {
             base,
             token: Some(token),
             origin: emulator.origin().to_owned(),
+            http: http(),
         }
     }
 
@@ -98,7 +100,7 @@ impl Psa {
 
     /// Sends a request to `path` below `/pins`' base.
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
-        let mut request = http().request(method, format!("{}{path}", self.base));
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
@@ -170,7 +172,7 @@ impl Psa {
 
     /// Forces request `id` to `status` through the control route; the answer's status.
     pub async fn drive(&self, id: &str, status: &str) -> u16 {
-        http()
+        self.http
             .post(format!(
                 "{}/_emulator/psa/{}/pins/{id}",
                 self.origin,
