@@ -298,3 +298,60 @@ fn limit_value(limit: u32) -> Result<std::num::NonZeroU32, Error> {
     std::num::NonZeroU32::new(limit)
         .ok_or_else(|| Error::invalid_input("limit", "must be at least 1"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    }
+
+    #[test]
+    fn the_environment_names_the_endpoint_and_the_token() {
+        let client = Builder::from_lookup(&env(&[
+            ("PSA_TOKEN", "tok-en.value"),
+            ("PSA_BASE_URL", "https://psa.example/api/"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "https://psa.example/api");
+        assert_eq!(client.service(), Service::Psa);
+        assert!(!format!("{client:?}").contains("tok-en.value"));
+        let error = Builder::from_lookup(&env(&[("PSA_BASE_URL", "https://psa.example")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PSA_TOKEN is not set"), "{error}");
+        let error = Builder::from_lookup(&env(&[("PSA_TOKEN", "t")]))
+            .unwrap()
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PSA_BASE_URL"), "{error}");
+        let error = Builder::from_lookup(&env(&[
+            ("PSA_TOKEN", "bad\ntoken"),
+            ("PSA_BASE_URL", "https://psa.example"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("control characters") && !error.contains("bad"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn request_ids_must_name_something() {
+        assert_eq!(requestid(" abc ").unwrap(), "abc");
+        assert!(requestid("").is_err());
+        assert!(requestid("a\u{7}b").is_err());
+    }
+}
