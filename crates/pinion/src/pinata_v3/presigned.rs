@@ -128,7 +128,7 @@ impl SignedUploadUrl {
             Timeouts::default(),
             http::HeaderValue::from_static(crate::DEFAULT_USER_AGENT),
             vec![self.url.clone()],
-            true,
+            crate::operations::Api::PinataV3,
         );
         options.refuse_tus("an upload to a presigned URL")?;
         let prepared = upload::prepare(source, &options).await?;
