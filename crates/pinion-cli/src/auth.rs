@@ -40,7 +40,7 @@ pub fn refuse_secret_argument() -> anyhow::Error {
     Usage(
         "refusing a secret given on the command line (it would stay in your shell history and be visible in `ps`): \
          pipe it with --stdin, read it with --from-file FILE, type it at the prompt, \
-         or set it in the environment (PINATA_JWT, PINATA_API_SECRET, PINATA_SUBMARINE_KEY, W3IPFS_SECRET_KEY, W3IPFS_JWT)"
+         or set it in the environment (PINATA_JWT, PINATA_API_SECRET, PINATA_SUBMARINE_KEY, W3IPFS_SECRET_KEY, W3IPFS_JWT, PSA_TOKEN)"
             .to_owned(),
     )
     .into()
@@ -95,6 +95,10 @@ fn login(ctx: &Ctx, args: LoginArgs) -> Result<()> {
             stored.w3ipfs_jwt = Some(secret);
             "w3ipfs"
         }
+        SecretKind::PsaToken => {
+            stored.psa_token = Some(secret);
+            "psa"
+        }
     };
     config::save_credentials(&ctx.paths, &file)?;
     // Remember the service and base URL given with this login in the profile.
@@ -116,6 +120,7 @@ fn login(ctx: &Ctx, args: LoginArgs) -> Result<()> {
                 SecretKind::W3ipfsKey | SecretKind::W3ipfsJwt => {
                     profile.w3ipfs_base_url = Some(url.clone())
                 }
+                SecretKind::PsaToken => profile.psa_base_url = Some(url.clone()),
             }
         }
         config::save_config(&ctx.paths, &config_file)?;

@@ -8,8 +8,10 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 /// Where credentials come from, the output modes and the exit codes (`pinion --help`).
 const AFTER_HELP: &str = "\
 Credentials: --local, else the environment (PINATA_JWT or PINATA_API_KEY + PINATA_API_SECRET,
-PINATA_SUBMARINE_KEY, W3IPFS_API_KEY + W3IPFS_SECRET_KEY or W3IPFS_JWT), else the profile stored
-by `pinion auth login` in credentials.toml (mode 0600).
+PINATA_SUBMARINE_KEY, W3IPFS_API_KEY + W3IPFS_SECRET_KEY or W3IPFS_JWT, PSA_TOKEN), else the
+profile stored by `pinion auth login` in credentials.toml (mode 0600). A Pinning Service API
+endpoint (--service psa) is named by --base-url or PSA_BASE_URL; its token may also come from
+--token-stdin.
 
 Output: tables by default; --json prints JSON (errors as {\"error\", \"exit_code\"} on stderr);
 -q prints the bare value (CID, content id, token) as the last line.
@@ -48,6 +50,9 @@ pub struct Global {
     /// The service's API base URL (overrides the profile and *_BASE_URL variables).
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Read the Pinning Service API access token from standard input (--service psa).
+    #[arg(long, global = true)]
+    pub token_stdin: bool,
     /// Use an embedded emulator whose state lives in your data dir, with admin
     /// credentials provisioned on first use: every command works offline.
     #[arg(long, global = true)]
@@ -77,13 +82,16 @@ pub struct Global {
     pub allow_insecure_http: bool,
 }
 
-/// The two pinning services.
+/// The pinning services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ServiceName {
     /// Pinata (api.pinata.cloud).
     Pinata,
     /// W3IPFS (api.w3ipfs.aioz.network).
     W3ipfs,
+    /// Any IPFS Pinning Service API endpoint (--base-url; token from PSA_TOKEN, the
+    /// profile or --token-stdin); with --local, the emulator's Pinata /psa.
+    Psa,
 }
 
 /// Every command.
@@ -104,9 +112,9 @@ pub enum Command {
     /// List and inspect pins.
     #[command(subcommand)]
     Pins(PinsCommand),
-    /// Unpin a CID (Pinata) or a pin id (W3IPFS).
+    /// Unpin a CID (Pinata), a pin id (W3IPFS) or a request id (PSA).
     Unpin {
-        /// The CID (Pinata) or pin id (W3IPFS).
+        /// The CID (Pinata), pin id (W3IPFS) or request id (PSA).
         target: String,
     },
     /// List Pinata's pin-by-CID jobs.
@@ -203,6 +211,8 @@ pub enum SecretKind {
     W3ipfsKey,
     /// A W3IPFS JWT.
     W3ipfsJwt,
+    /// A Pinning Service API access token (--base-url stores its endpoint).
+    PsaToken,
 }
 
 /// `pinion keys …`.
@@ -340,13 +350,38 @@ pub enum PinCommand {
         /// The pin's name.
         #[arg(long)]
         name: Option<String>,
-        /// A key-value to attach, `key=value` (repeatable).
-        #[arg(long = "keyvalue", short = 'k', value_name = "KEY=VALUE")]
+        /// A key-value to attach, `key=value` (repeatable; a PSA pin's `meta`).
+        #[arg(
+            long = "keyvalue",
+            short = 'k',
+            visible_alias = "meta",
+            value_name = "KEY=VALUE"
+        )]
         keyvalues: Vec<String>,
-        /// A multiaddr of a node that has the content (repeatable, Pinata).
-        #[arg(long = "host-node", value_name = "MULTIADDR")]
+        /// A multiaddr of a node that has the content (repeatable; Pinata, and a PSA
+        /// pin's `origins`).
+        #[arg(long = "host-node", visible_alias = "origin", value_name = "MULTIADDR")]
         host_nodes: Vec<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
     },
+}
+
+/// Waiting until a Pinning Service API pin is pinned.
+#[derive(Debug, Args, Clone)]
+pub struct WaitArgs {
+    /// Wait until the pin is pinned; fail if it fails (--service psa).
+    #[arg(long)]
+    pub wait: bool,
+    /// Give up waiting after this long (e.g. 30s, 10m).
+    #[arg(
+        long,
+        requires = "wait",
+        value_parser = humantime::parse_duration,
+        default_value = "10m",
+        value_name = "DURATION"
+    )]
+    pub wait_timeout: Duration,
 }
 
 /// `pinion pins …`.
@@ -354,28 +389,65 @@ pub enum PinCommand {
 pub enum PinsCommand {
     /// List pins.
     List(PinsListArgs),
-    /// One pin, by CID (Pinata) or pin id (W3IPFS).
+    /// One pin, by CID (Pinata), pin id (W3IPFS) or request id (PSA).
     Get {
-        /// The CID or pin id.
+        /// The CID, pin id or request id.
         target: String,
     },
+    /// Replace a pin request by one of another CID (--service psa).
+    Replace(PinsReplaceArgs),
+}
+
+/// `pinion pins replace`.
+#[derive(Debug, Args)]
+pub struct PinsReplaceArgs {
+    /// The request id of the pin to replace.
+    pub requestid: String,
+    /// The CID to pin instead.
+    pub cid: String,
+    /// The new pin's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A key-value of the new pin's `meta`, `key=value` (repeatable).
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    /// A multiaddr of a node that has the content (repeatable).
+    #[arg(long = "origin", value_name = "MULTIADDR")]
+    pub origins: Vec<String>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
 }
 
 /// Filters of `pins list`.
 #[derive(Debug, Args)]
 pub struct PinsListArgs {
-    /// Only this CID.
+    /// Only this CID (repeatable up to 10 with --service psa).
     #[arg(long)]
-    pub cid: Option<String>,
-    /// Only pins whose name contains this.
+    pub cid: Vec<String>,
+    /// Only pins whose name contains this (PSA: matched as --match says).
     #[arg(long)]
     pub name: Option<String>,
-    /// pinned, unpinned or all.
+    /// How --name matches (PSA): exact (default), iexact, partial or ipartial.
+    #[arg(long = "match", requires = "name", value_name = "HOW")]
+    pub name_match: Option<String>,
+    /// pinned, unpinned or all; PSA: queued, pinning, pinned, failed (comma-separated)
+    /// or all.
     #[arg(long)]
     pub status: Option<String>,
-    /// A key-value filter `key=value` (repeatable).
-    #[arg(long = "keyvalue", short = 'k', value_name = "KEY=VALUE")]
+    /// A key-value filter `key=value` (repeatable; a PSA pin's `meta`).
+    #[arg(
+        long = "keyvalue",
+        short = 'k',
+        visible_alias = "meta",
+        value_name = "KEY=VALUE"
+    )]
     pub keyvalues: Vec<String>,
+    /// Created strictly before this date (PSA, RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub before: Option<String>,
+    /// Created strictly after this date (PSA, RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub after: Option<String>,
     /// Pinned at or after this date (RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub pinned_after: Option<String>,

@@ -71,7 +71,7 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
-    /// `pinata` or `w3ipfs`.
+    /// `pinata`, `w3ipfs` or `psa`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Pinata API base URL.
@@ -86,6 +86,9 @@ pub struct Profile {
     /// W3IPFS API base URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub w3ipfs_base_url: Option<String>,
+    /// The Pinning Service API endpoint (`--service psa`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psa_base_url: Option<String>,
 }
 
 /// `credentials.toml`: secrets per profile.
@@ -123,6 +126,9 @@ pub struct StoredCredentials {
     /// W3IPFS JWT.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "secret_opt")]
     pub w3ipfs_jwt: Option<SecretString>,
+    /// Pinning Service API access token.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "secret_opt")]
+    pub psa_token: Option<SecretString>,
 }
 
 impl std::fmt::Debug for StoredCredentials {
@@ -136,6 +142,7 @@ impl std::fmt::Debug for StoredCredentials {
             .field("w3ipfs_api_key", &self.w3ipfs_api_key)
             .field("w3ipfs_secret_key", &shown(&self.w3ipfs_secret_key))
             .field("w3ipfs_jwt", &shown(&self.w3ipfs_jwt))
+            .field("psa_token", &shown(&self.psa_token))
             .finish()
     }
 }
@@ -150,6 +157,7 @@ impl StoredCredentials {
             && self.w3ipfs_api_key.is_none()
             && self.w3ipfs_secret_key.is_none()
             && self.w3ipfs_jwt.is_none()
+            && self.psa_token.is_none()
     }
 }
 

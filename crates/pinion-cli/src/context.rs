@@ -4,15 +4,16 @@
 //! Credentials are resolved in this order: `--local` (the embedded emulator's admin
 //! credentials) > environment variables (`PINATA_JWT`, `PINATA_API_KEY` +
 //! `PINATA_API_SECRET`, `PINATA_SUBMARINE_KEY`, `W3IPFS_API_KEY` + `W3IPFS_SECRET_KEY`,
-//! `W3IPFS_JWT`) > the profile in `credentials.toml`. Base URLs: `--base-url` (for the
-//! command's service) > `PINATA_BASE_URL`, `PINATA_SUBMARINE_BASE_URL`,
-//! `W3IPFS_BASE_URL` > the profile > production.
+//! `W3IPFS_JWT`, `PSA_TOKEN`) > the profile in `credentials.toml`. Base URLs:
+//! `--base-url` (for the command's service) > `PINATA_BASE_URL`,
+//! `PINATA_SUBMARINE_BASE_URL`, `W3IPFS_BASE_URL`, `PSA_BASE_URL` > the profile >
+//! production (a Pinning Service API endpoint has none: it must be named).
 
 use std::sync::OnceLock;
 
 use anyhow::{Context as _, Result};
 use pinion::credentials::{PinataCredentials, SubmarineCredentials, W3ipfsCredentials};
-use pinion::{AnyPinningClient, pinata, pinata_v3, submarine, w3ipfs};
+use pinion::{AnyPinningClient, pinata, pinata_v3, psa, submarine, w3ipfs};
 use pinion_emulator::{AdminCredentials, RunningEmulator};
 
 use crate::cli::{Global, ServiceName};
@@ -90,8 +91,9 @@ impl Ctx {
             }
             None | Some("pinata") => Ok(ServiceName::Pinata),
             Some("w3ipfs") => Ok(ServiceName::W3ipfs),
+            Some("psa") => Ok(ServiceName::Psa),
             Some(other) => Err(crate::exit::Usage(format!(
-                "profile `{}` names service `{other}`: use pinata or w3ipfs",
+                "profile `{}` names service `{other}`: use pinata, w3ipfs or psa",
                 self.profile_name
             ))
             .into()),
@@ -132,6 +134,24 @@ impl Ctx {
             .filter(|_| ours)
             .or_else(|| env(var))
             .or_else(|| stored.cloned())
+    }
+
+    /// Where this command's Pinata uploads go, to tell pending uploads apart: `local`
+    /// for `--local`, else the base and uploads URLs configured (empty: production).
+    pub fn pinata_endpoint(&self) -> String {
+        if self.local().is_some() {
+            return "local".to_owned();
+        }
+        let base = self.base_url(
+            ServiceName::Pinata,
+            "PINATA_BASE_URL",
+            self.profile.pinata_base_url.as_ref(),
+        );
+        format!(
+            "{} {}",
+            base.unwrap_or_default(),
+            env("PINATA_UPLOADS_URL").unwrap_or_default()
+        )
     }
 
     /// A Pinata client (the legacy API).
@@ -300,12 +320,59 @@ impl Ctx {
         self.w3ipfs()
     }
 
+    /// A Pinning Service API client: with `--local`, the emulator's Pinata `/psa`;
+    /// else the endpoint of `--base-url`, `PSA_BASE_URL` or the profile, with the token
+    /// of `--token-stdin`, `PSA_TOKEN` or the profile.
+    pub fn psa(&self) -> Result<psa::Client> {
+        if self.local().is_some() {
+            return Ok(self.pinata()?.psa()?);
+        }
+        let token = if self.global.token_stdin {
+            crate::secret_input::read(crate::secret_input::Source::Stdin)
+                .context("reading the access token (--token-stdin)")?
+        } else if let Some(token) = env(psa::TOKEN_VAR) {
+            secrecy::SecretString::from(token)
+        } else if let Some(token) = &self.stored()?.psa_token {
+            token.clone()
+        } else {
+            return Err(NoCredentials(format!(
+                "no Pinning Service API token: set PSA_TOKEN, pipe it with --token-stdin, or run `pinion --service psa --base-url URL auth login psa-token --stdin` (profile `{}`)",
+                self.profile_name
+            ))
+            .into());
+        };
+        let Some(url) = self.base_url(
+            ServiceName::Psa,
+            psa::BASE_URL_VAR,
+            self.profile.psa_base_url.as_ref(),
+        ) else {
+            return Err(crate::exit::Usage(
+                "no Pinning Service API endpoint: give --base-url URL (such as https://api.pinata.cloud/psa) or set PSA_BASE_URL"
+                    .to_owned(),
+            )
+            .into());
+        };
+        let builder = psa::Client::builder()
+            .base_url(url)
+            .credentials(psa::PsaCredentials { token });
+        Ok(self.timeouts(builder).build()?)
+    }
+
     /// The client of the chosen service.
     pub fn any(&self) -> Result<AnyPinningClient> {
         Ok(match self.service()? {
             ServiceName::Pinata => AnyPinningClient::Pinata(self.pinata()?),
             ServiceName::W3ipfs => AnyPinningClient::W3ipfs(self.w3ipfs()?),
+            ServiceName::Psa => AnyPinningClient::Psa(self.psa()?),
         })
+    }
+
+    /// Refuses, on a Pinning Service API endpoint, a command the standard does not have.
+    pub fn refuse_psa(&self, what: &str) -> Result<()> {
+        if self.service()? == ServiceName::Psa {
+            return Err(not_in_psa(what));
+        }
+        Ok(())
     }
 
     /// Refuses a command that exists on one service only.
@@ -323,11 +390,20 @@ impl Ctx {
     }
 }
 
+/// The refusal of a command the IPFS Pinning Service API does not have.
+pub fn not_in_psa(what: &str) -> anyhow::Error {
+    crate::exit::Usage(format!(
+        "{what} is not part of the IPFS Pinning Service API: run it with --service pinata or w3ipfs"
+    ))
+    .into()
+}
+
 /// The service's name as the options spell it.
 pub fn name(service: ServiceName) -> &'static str {
     match service {
         ServiceName::Pinata => "pinata",
         ServiceName::W3ipfs => "w3ipfs",
+        ServiceName::Psa => "psa",
     }
 }
 

@@ -65,7 +65,7 @@ pub fn code(error: &anyhow::Error) -> u8 {
         }
         if let Some(error) = cause.downcast_ref::<Error>() {
             return match error {
-                Error::InvalidInput { .. } | Error::Scope(_) => 2,
+                Error::InvalidInput { .. } | Error::Scope(_) | Error::Unsupported { .. } => 2,
                 Error::Unauthorized { .. } | Error::Forbidden { .. } => 3,
                 Error::RateLimited { .. } => 5,
                 Error::Timeout { .. } | Error::Transport { .. } => 6,

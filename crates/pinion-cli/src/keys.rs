@@ -8,12 +8,12 @@ use pinion::scopes::Capability;
 use pinion::scopes::pinata::{PinataFlag, PinataPermissions};
 use pinion::scopes::pinata_v3::ResourceScope;
 use pinion::scopes::w3ipfs::{W3ipfsScope, W3ipfsScopes};
-use pinion::{KeyInfo, PinningService};
+use pinion::{KeyInfo, KeyManagement};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::cli::{KeysCommand, KeysCreateArgs, ServiceName};
-use crate::context::{Ctx, name};
+use crate::context::{Ctx, name, not_in_psa};
 use crate::exit::Usage;
 use crate::listing::{Layout, Rows};
 
@@ -111,6 +111,7 @@ async fn create(ctx: &Ctx, args: KeysCreateArgs) -> Result<()> {
         .into());
     }
     match ctx.service()? {
+        ServiceName::Psa => return Err(not_in_psa("`pinion keys`")),
         ServiceName::Pinata if v3 => create_v3(ctx, &args, &caps).await?,
         ServiceName::Pinata => {
             let permissions = pinata_permissions(&args, &caps)?;
@@ -273,6 +274,7 @@ async fn create_v3(ctx: &Ctx, args: &KeysCreateArgs, caps: &[Capability]) -> Res
 /// raw JSON, with its secrets redacted.
 async fn list(ctx: &Ctx) -> Result<()> {
     let keys = match ctx.service()? {
+        ServiceName::Psa => return Err(not_in_psa("`pinion keys`")),
         ServiceName::Pinata => {
             let client = ctx.pinata()?;
             Rows::collect(client.api_keys().map(KeyInfo::from_pinata_row)).await
@@ -306,6 +308,7 @@ async fn list(ctx: &Ctx) -> Result<()> {
 async fn revoke(ctx: &Ctx, key: &str) -> Result<()> {
     let service = ctx.service()?;
     match service {
+        ServiceName::Psa => return Err(not_in_psa("`pinion keys`")),
         ServiceName::Pinata => ctx.pinata()?.revoke_key(key).await,
         ServiceName::W3ipfs => ctx.w3ipfs_admin()?.revoke_key(key).await,
     }

@@ -21,6 +21,7 @@ mod nft;
 mod output;
 mod pin;
 mod pins;
+mod psa;
 mod secret_input;
 mod swap;
 mod token;
@@ -87,7 +88,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     result
 }
 
+/// The commands a Pinning Service API endpoint does not have (its standard pins CIDs
+/// only: no uploads, keys, jobs, metadata, usage or the services' own features).
+fn outside_psa(command: &Command) -> Option<&'static str> {
+    use crate::cli::PinCommand;
+    match command {
+        Command::Keys(_) => Some("`pinion keys`"),
+        Command::Token(_) => Some("`pinion token`"),
+        Command::Pin(PinCommand::File { .. } | PinCommand::Dir { .. }) => Some("uploading"),
+        Command::Pin(PinCommand::Json { .. }) => Some("`pinion pin json`"),
+        Command::Jobs(_) => Some("`pinion jobs`"),
+        Command::Metadata(_) => Some("`pinion metadata`"),
+        Command::Usage => Some("`pinion usage`"),
+        Command::Nft(_) => Some("`pinion nft`"),
+        Command::Content(_) => Some("`pinion content`"),
+        Command::Files(_) => Some("`pinion files`"),
+        Command::Groups(_) => Some("`pinion groups`"),
+        Command::Swap(_) => Some("`pinion swap`"),
+        _ => None,
+    }
+}
+
 async fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
+    if let Some(what) = outside_psa(&command) {
+        ctx.refuse_psa(what)?;
+    }
     match command {
         Command::Auth(command) => auth::run(ctx, command).await,
         Command::Keys(command) => keys::run(ctx, command).await,

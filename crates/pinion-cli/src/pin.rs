@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use pinion::PinningService;
+use pinion::FileUpload;
 use pinion::cid::{CidVersion, SkippedLink};
 use pinion::pinata;
 use pinion::upload::{UploadOptions, Uploaded};
@@ -247,10 +247,22 @@ pub async fn pin(ctx: &Ctx, command: PinCommand) -> Result<()> {
             name: pin_name,
             keyvalues: kv,
             host_nodes,
+            wait,
         } => {
-            let kv = keyvalues(&kv)?;
-            match ctx.service()? {
+            let service = ctx.service()?;
+            if wait.wait && service != ServiceName::Psa {
+                return Err(Usage(
+                    "--wait follows a Pinning Service API request: run it with --service psa (on Pinata, `pinion jobs` shows pin-by-CID jobs)"
+                        .to_owned(),
+                )
+                .into());
+            }
+            match service {
+                ServiceName::Psa => {
+                    crate::psa::pin_cid(ctx, &cid, pin_name, &kv, &host_nodes, &wait).await?;
+                }
                 ServiceName::Pinata => {
+                    let kv = keyvalues(&kv)?;
                     let options = pinata::PinOptions {
                         name: pin_name,
                         keyvalues: kv,
@@ -268,7 +280,7 @@ pub async fn pin(ctx: &Ctx, command: PinCommand) -> Result<()> {
                     }
                     let pin = ctx
                         .w3ipfs()?
-                        .pin_by_hash(&cid, pin_name.as_deref(), kv)
+                        .pin_by_hash(&cid, pin_name.as_deref(), keyvalues(&kv)?)
                         .await?;
                     let id = pin.id.to_string();
                     ctx.out.print(to_json(&pin), &[&id], || {

@@ -29,7 +29,15 @@ fn date(value: &Option<String>, what: &str) -> Result<Option<chrono::DateTime<ch
 }
 
 pub async fn pins(ctx: &Ctx, command: PinsCommand) -> Result<()> {
+    let psa = ctx.service()? == ServiceName::Psa;
     match command {
+        PinsCommand::Get { target } if psa => crate::psa::get(ctx, &target).await,
+        PinsCommand::Replace(args) if psa => crate::psa::replace(ctx, args).await,
+        PinsCommand::Replace(_) => Err(Usage(
+            "`pins replace` replaces a Pinning Service API request: run it with --service psa"
+                .to_owned(),
+        )
+        .into()),
         PinsCommand::List(args) => list(ctx, args).await,
         PinsCommand::Get { target } => {
             let pin = ctx.any()?.get_pin(&target).await?;
@@ -52,9 +60,28 @@ pub async fn pins(ctx: &Ctx, command: PinsCommand) -> Result<()> {
     }
 }
 
+/// Refuses the filters only a Pinning Service API endpoint has, and more than one CID.
+fn psa_only_filters(args: &PinsListArgs) -> Result<()> {
+    let psa_only = [
+        (args.name_match.is_some(), "--match"),
+        (args.before.is_some(), "--before (Pinata: --pinned-before)"),
+        (args.after.is_some(), "--after (Pinata: --pinned-after)"),
+        (args.cid.len() > 1, "more than one --cid"),
+    ];
+    if let Some((_, flag)) = psa_only.iter().find(|(given, _)| *given) {
+        return Err(Usage(format!(
+            "{flag} is a Pinning Service API filter (--service psa)"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
     match ctx.service()? {
+        ServiceName::Psa => return crate::psa::list(ctx, args).await,
         ServiceName::Pinata => {
+            psa_only_filters(&args)?;
             let status = args
                 .status
                 .as_deref()
@@ -72,7 +99,7 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
                 )
             };
             let filter = pinata::PinListFilter {
-                cid: args.cid,
+                cid: args.cid.into_iter().next(),
                 name: args.name,
                 status: Some(status),
                 keyvalues,
@@ -113,8 +140,9 @@ async fn list(ctx: &Ctx, args: PinsListArgs) -> Result<()> {
             );
         }
         ServiceName::W3ipfs => {
+            psa_only_filters(&args)?;
             let unsupported = [
-                (args.cid.is_some(), "--cid"),
+                (!args.cid.is_empty(), "--cid"),
                 (args.name.is_some(), "--name"),
                 (args.pinned_after.is_some(), "--pinned-after"),
                 (args.pinned_before.is_some(), "--pinned-before"),

@@ -8,6 +8,7 @@ use crate::output::{bytes, to_json};
 
 pub async fn usage(ctx: &Ctx) -> Result<()> {
     match ctx.service()? {
+        ServiceName::Psa => return Err(crate::context::not_in_psa("`pinion usage`")),
         ServiceName::Pinata => {
             let usage = ctx.pinata()?.usage().await?;
             let json = to_json(&usage);

@@ -49,6 +49,14 @@ struct Args {
     /// Fraction of answers whose connection is dropped half-way through the body.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     fault_drop: f64,
+    /// Fraction of requests with a body of at least 64 KiB whose connection is cut
+    /// (reset) after a random part of the body was received (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    fault_cut_rate: f64,
+    /// Cut the connections of the next N requests with a body of at least 64 KiB, each
+    /// after a random part of the body.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    fault_cut_requests: u32,
     /// Milliseconds added before every answer.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     latency_ms: u64,
@@ -87,6 +95,8 @@ async fn main() -> anyhow::Result<()> {
         error_rate_503: args.fault_503,
         latency: Duration::from_millis(args.latency_ms),
         drop_connection_rate: args.fault_drop,
+        cut_request_rate: args.fault_cut_rate,
+        cut_requests: args.fault_cut_requests,
     };
     let mut builder = Emulator::builder()
         .bind(SocketAddr::new(args.host, args.port))

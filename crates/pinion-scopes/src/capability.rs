@@ -126,7 +126,7 @@ impl Capability {
                 Requirement::Admin => Some(Self::Admin),
                 Requirement::Permission(scope) => Some(scope.capability()),
             },
-            Service::Submarine => None,
+            Service::Submarine | Service::Psa => None,
         }
     }
 }

@@ -11,6 +11,9 @@ pub enum Service {
     Submarine,
     /// The W3IPFS (AIOZ) API.
     W3ipfs,
+    /// An IPFS Pinning Service API endpoint of another provider (Pinata's `/psa` and
+    /// W3IPFS's `/api/psa/` are named by their own service).
+    Psa,
 }
 
 impl Service {
@@ -20,6 +23,7 @@ impl Service {
             Self::Pinata => "Pinata",
             Self::Submarine => "Pinata Submarine",
             Self::W3ipfs => "W3IPFS",
+            Self::Psa => "the Pinning Service API endpoint",
         }
     }
 }

@@ -10,6 +10,7 @@ use url::Url;
 use crate::Error;
 use crate::credentials::Credentials;
 use crate::executor::Engine;
+use crate::operations::Api;
 use crate::rate_limit::RateLimit;
 use crate::retry::RetryPolicy;
 
@@ -121,6 +122,9 @@ pub struct ClientBuilder<C> {
     /// The rate-limit buckets to use instead of new ones: a v3 client and the legacy
     /// client it holds are one account, so they share one budget.
     pub(crate) shared_limiter: Option<crate::rate_limit::Limiter>,
+    /// The service the client's errors name, when not the credentials' own: a Pinning
+    /// Service API client of Pinata's `/psa` speaks for Pinata.
+    pub(crate) service: Option<crate::scopes::Service>,
 }
 
 impl<C: Credentials> Default for ClientBuilder<C> {
@@ -139,6 +143,7 @@ impl<C: Credentials> Default for ClientBuilder<C> {
             shared_limiter: None,
             uploads_url: None,
             pinata_api: crate::pinata_v3::PinataApi::Legacy,
+            service: None,
         }
     }
 }
@@ -263,15 +268,16 @@ impl<C: Credentials> ClientBuilder<C> {
     where
         C: Clone,
     {
-        self.connect_engine(default_base, default_limit, false, new_api)
+        self.connect_engine(default_base, default_limit, Api::Native, new_api)
     }
 
-    /// [`connect`](Self::connect), for the Pinata v3 API when `pinata_v3`.
+    /// [`connect`](Self::connect), for the API `api` (the service's own, Pinata v3 or
+    /// the Pinning Service API).
     pub(crate) fn connect_engine<A>(
         self,
         default_base: &str,
         default_limit: RateLimit,
-        pinata_v3: bool,
+        api: Api,
         new_api: impl FnOnce(&str, reqwest::Client, ClientContext<C>) -> A,
     ) -> Result<Connection<A, C>, Error>
     where
@@ -327,13 +333,13 @@ impl<C: Credentials> ClientBuilder<C> {
                 })?,
         };
         let mut engine = Engine::new(
-            C::SERVICE,
+            self.service.unwrap_or(C::SERVICE),
             limit,
             self.retry,
             self.timeouts,
             user_agent,
             credentials.secrets(),
-            pinata_v3,
+            api,
         );
         if let Some(limiter) = self.shared_limiter {
             engine = engine.sharing_limiter(limiter);

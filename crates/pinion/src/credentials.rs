@@ -6,7 +6,9 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-pub use pinion_api::auth::{PinataCredentials, SubmarineCredentials, W3ipfsCredentials};
+pub use pinion_api::auth::{
+    PinataCredentials, PsaCredentials, SubmarineCredentials, W3ipfsCredentials,
+};
 
 use crate::Error;
 use crate::scopes::Service;
@@ -16,10 +18,11 @@ mod sealed {
     impl Sealed for super::PinataCredentials {}
     impl Sealed for super::SubmarineCredentials {}
     impl Sealed for super::W3ipfsCredentials {}
+    impl Sealed for super::PsaCredentials {}
 }
 
 /// Credentials of one service. Implemented by [`PinataCredentials`],
-/// [`SubmarineCredentials`] and [`W3ipfsCredentials`] only.
+/// [`SubmarineCredentials`], [`W3ipfsCredentials`] and [`PsaCredentials`] only.
 pub trait Credentials:
     sealed::Sealed
     + pinion_api::auth::ApplyCredentials
@@ -120,6 +123,21 @@ impl Credentials for W3ipfsCredentials {
             Self::Jwt(jwt) => vec![jwt.clone()],
             Self::KeyPair { secret_key, .. } => vec![secret_key.clone()],
         }
+    }
+}
+
+impl Credentials for PsaCredentials {
+    const SERVICE: Service = Service::Psa;
+
+    fn validate(&self) -> Result<(), Error> {
+        check(
+            "Pinning Service API access token",
+            self.token.expose_secret(),
+        )
+    }
+
+    fn secrets(&self) -> Vec<SecretString> {
+        vec![self.token.clone()]
     }
 }
 

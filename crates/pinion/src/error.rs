@@ -195,6 +195,74 @@ pub enum Error {
         /// The status it ended in.
         status: String,
     },
+    /// A file being uploaded changed while it was sent, or between an interrupted
+    /// upload and its resumption: what the service holds would mix old and new bytes,
+    /// so the upload stops.
+    #[error(
+        "{} changed during the upload ({why}): sending on would pin a mix of old and new content, so the upload stopped; upload the file again from the start (a fresh upload, `--restart` in the CLI)",
+        path.display()
+    )]
+    FileChanged {
+        /// The file.
+        path: PathBuf,
+        /// What changed (its length, modification time, or the file itself).
+        why: String,
+    },
+    /// The service does not offer this operation (an IPFS Pinning Service API endpoint
+    /// has no key management and takes no uploads). Nothing was sent.
+    #[error("{service} does not offer {operation}: use a client of a service that has it")]
+    Unsupported {
+        /// Which service was asked.
+        service: Service,
+        /// The operation (`create_key`, `pin_file`).
+        operation: &'static str,
+    },
+    /// A Pinning Service API pin request ended `failed`: the service gave up pinning.
+    #[error(
+        "{service} failed to pin {cid} (request {requestid}){}: check that a peer provides the content, or give origins",
+        crate::psa::info_hint(info)
+    )]
+    PinFailed {
+        /// Which service pinned.
+        service: Service,
+        /// The pin request's id.
+        requestid: String,
+        /// The CID it was to pin.
+        cid: String,
+        /// What the service said about it (its `info`).
+        info: std::collections::BTreeMap<String, String>,
+    },
+    /// Waiting for a Pinning Service API pin ran out of time before it was pinned or
+    /// failed; the request goes on at the service.
+    #[error(
+        "{service} had not pinned {cid} (request {requestid}) after {after:?}: it is still `{status}`; wait longer, or check that a peer provides the content"
+    )]
+    PinWaitTimeout {
+        /// Which service pins.
+        service: Service,
+        /// The pin request's id.
+        requestid: String,
+        /// The CID it is to pin.
+        cid: String,
+        /// Its last status (`queued`, `pinning`).
+        status: String,
+        /// How long was waited.
+        after: Duration,
+    },
+    /// A Pinning Service API listing cannot go on without skipping pins: a full page
+    /// shares one `created` time, and paging goes by `before` that time (the standard's
+    /// only cursor), which would skip the pins of that time the page did not hold.
+    #[error(
+        "{service} returned a full page of {count} pins all created at {created}: listing further by `before` would skip pins; use a larger limit or narrower filters"
+    )]
+    UnpageableListing {
+        /// Which service listed.
+        service: Service,
+        /// The `created` time every pin of the page has.
+        created: String,
+        /// How many pins the page held.
+        count: usize,
+    },
     /// A success answer that does not have the documented shape.
     #[error("{service} answered {status} with a body pinion cannot read: {why}")]
     Decode {
@@ -274,6 +342,7 @@ impl From<pinion_cid::Error> for Error {
                 path: Some(path),
                 source,
             },
+            pinion_cid::Error::Changed { path, why } => Self::FileChanged { path, why },
             other => Self::invalid_input("upload source", other.to_string()),
         }
     }

@@ -19,7 +19,7 @@ use tracing::Instrument;
 
 use crate::config::Timeouts;
 use crate::error::{self, Error, TimeoutPhase};
-use crate::operations::Operation;
+use crate::operations::{Api, Operation};
 use crate::rate_limit::{Limiter, RateLimit};
 use crate::redirect::{self, CrossOrigin};
 use crate::retry::{self, RetryPolicy};
@@ -34,8 +34,8 @@ pub(crate) struct Engine {
     pub(crate) timeouts: Timeouts,
     user_agent: HeaderValue,
     secrets: Vec<SecretString>,
-    /// Whether this engine sends Pinata v3 calls (looked up in the v3 table).
-    pub(crate) pinata_v3: bool,
+    /// Which API this engine speaks (whose table its operations are looked up in).
+    pub(crate) api: Api,
 }
 
 /// The path a request's span records: for Pinata v3 calls the spec's template
@@ -90,7 +90,7 @@ impl Engine {
         timeouts: Timeouts,
         user_agent: HeaderValue,
         secrets: Vec<SecretString>,
-        pinata_v3: bool,
+        api: Api,
     ) -> Self {
         Self {
             service,
@@ -99,7 +99,7 @@ impl Engine {
             timeouts,
             user_agent,
             secrets,
-            pinata_v3,
+            api,
         }
     }
 
@@ -118,11 +118,16 @@ impl Engine {
     /// The operation the generated (snake case) name `name` stands for on this
     /// engine's API.
     pub(crate) fn operation(&self, name: &'static str) -> Operation {
-        if self.pinata_v3 {
-            crate::pinata_v3::operation(name)
-        } else {
-            crate::operations::lookup(self.service, name)
+        match self.api {
+            Api::Native => crate::operations::lookup(self.service, name),
+            Api::PinataV3 => crate::pinata_v3::operation(name),
+            Api::Psa => crate::operations::lookup_psa(self.service, name),
         }
+    }
+
+    /// The `User-Agent` this engine sends.
+    pub(crate) fn user_agent(&self) -> &HeaderValue {
+        &self.user_agent
     }
 
     /// How this client retries.

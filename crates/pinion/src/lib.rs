@@ -8,9 +8,12 @@
 //! - [`pinata_v3::Client`]: Pinata's v3 API (files on public and private networks,
 //!   download links, presigned uploads, pins by CID, groups, swaps, signatures, keys with
 //!   `resources` scopes; large files over TUS);
-//! - [`PinningService`]: what Pinata and W3IPFS share, so code switches service with one
+//! - [`psa::Client`]: any IPFS Pinning Service API endpoint (Pinata's `/psa`, W3IPFS's
+//!   `/api/psa/`, other providers'), listings paged with `before`, waits until pinned;
+//! - [`PinningService`]: what every service shares, so code switches service with one
 //!   value ([`AnyPinningClient`]; Pinata over its legacy or v3 API with
-//!   [`pinata_v3::PinataApi`]);
+//!   [`pinata_v3::PinataApi`]); keys and uploads where a service has them
+//!   ([`KeyManagement`], [`FileUpload`]);
 //! - uploads of a file, a directory or any `AsyncRead`, streamed with constant memory,
 //!   with progress and local CID verification ([`upload`], [`cid`]);
 //! - typed key scopes ([`scopes`]), content access tokens ([`token`]), secret-holding
@@ -50,6 +53,7 @@ mod operations;
 mod paginate;
 pub mod pinata;
 pub mod pinata_v3;
+pub mod psa;
 mod rate_limit;
 mod redirect;
 mod retry;
@@ -65,7 +69,9 @@ pub use listing::{Listing, RawRow};
 pub use rate_limit::{PinataPlan, RateLimit};
 pub use redirect::{MAX_REDIRECTS, redirect_policy};
 pub use retry::{RetryPolicy, retry_after};
-pub use service::{AnyPinningClient, KeyInfo, NewKey, PinInfo, PinningService};
+pub use service::{
+    AnyPinningClient, FileUpload, KeyInfo, KeyManagement, NewKey, PinInfo, PinningService,
+};
 
 /// Typed key scopes and capabilities (the `pinion-scopes` crate).
 pub use pinion_scopes as scopes;

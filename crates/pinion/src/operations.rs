@@ -1,5 +1,5 @@
-//! What the library knows about each operation of the three specs: its spec
-//! operationId, whether sending it twice is safe, and which rate limit it counts against.
+//! What the library knows about each operation of the specs: its spec operationId,
+//! whether sending it twice is safe, and which rate limit it counts against.
 
 use crate::rate_limit::Bucket;
 use crate::scopes::{Capability, Service};
@@ -19,16 +19,40 @@ pub(crate) struct Operation {
     /// The Pinata v3 operation, for calls of the v3 API (whose operationIds repeat some
     /// legacy ones, so `spec_id` alone does not tell).
     pub(crate) v3: Option<crate::scopes::pinata_v3::V3Operation>,
+    /// The Pinning Service API operation, for calls of a PSA endpoint.
+    pub(crate) psa: Option<crate::scopes::psa::PsaOperation>,
 }
 
 impl Operation {
     /// The capability a key needs for this operation, when one is known.
     pub(crate) fn needed(&self) -> Option<Capability> {
+        if let Some(operation) = self.psa {
+            // Pinata's `/psa` checks the key's own permissions; W3IPFS's login JWT and
+            // other providers' tokens have no scopes pinion knows.
+            return match self.service {
+                Service::Pinata => crate::scopes::psa::pinata_flags(operation)
+                    .iter()
+                    .find_map(|flag| flag.capability()),
+                _ => None,
+            };
+        }
         match self.v3 {
             Some(operation) => operation.capability(),
             None => Capability::needed_by(self.service, self.spec_id),
         }
     }
+}
+
+/// Which API a client's engine speaks, so its generated operation names are looked up
+/// in the right table (the same name means different operations in different specs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    /// The service's own API (`spec/pinata.yaml`, `pinata-submarine.yaml`, `w3ipfs.yaml`).
+    Native,
+    /// Pinata's v3 API.
+    PinataV3,
+    /// The IPFS Pinning Service API (`spec/psa.yaml`), on whichever service serves it.
+    Psa,
 }
 
 use Bucket::{General as G, Restricted as R};
@@ -106,24 +130,56 @@ const W3IPFS: &[Row] = &[
     ("list_gateways", "listGateways", true, G),
 ];
 
+/// The IPFS Pinning Service API. A create or replace sent twice makes two pin
+/// requests; listing counts against the restricted bucket (Pinata limits its `/psa`
+/// listing hardest, as its `pinList`).
+const PSA: &[Row] = &[
+    ("get_pins", "getPins", true, R),
+    ("add_pin", "addPin", false, G),
+    ("get_pin_by_request_id", "getPinByRequestId", true, G),
+    (
+        "replace_pin_by_request_id",
+        "replacePinByRequestId",
+        false,
+        G,
+    ),
+    ("delete_pin_by_request_id", "deletePinByRequestId", true, G),
+];
+
 fn table(service: Service) -> &'static [Row] {
     match service {
         Service::Pinata => PINATA,
         Service::Submarine => SUBMARINE,
         Service::W3ipfs => W3IPFS,
+        Service::Psa => PSA,
     }
 }
 
 /// The operation the generated (snake case) name `name` stands for. An unknown name
 /// (a newer generated client) is treated conservatively: not resent, general limit.
 pub(crate) fn lookup(service: Service, name: &'static str) -> Operation {
-    table(service).iter().find(|row| row.0 == name).map_or(
+    find(service, table(service), name)
+}
+
+/// The Pinning Service API operation the generated name `name` stands for, on
+/// `service` (whose name its errors carry).
+pub(crate) fn lookup_psa(service: Service, name: &'static str) -> Operation {
+    let operation = find(service, PSA, name);
+    Operation {
+        psa: crate::scopes::psa::PsaOperation::from_operation_id(operation.spec_id),
+        ..operation
+    }
+}
+
+fn find(service: Service, table: &[Row], name: &'static str) -> Operation {
+    table.iter().find(|row| row.0 == name).map_or(
         Operation {
             service,
             spec_id: name,
             resend_safe: false,
             bucket: G,
             v3: None,
+            psa: None,
         },
         |row| Operation {
             service,
@@ -131,6 +187,7 @@ pub(crate) fn lookup(service: Service, name: &'static str) -> Operation {
             resend_safe: row.2,
             bucket: row.3,
             v3: None,
+            psa: None,
         },
     )
 }
@@ -155,6 +212,7 @@ mod tests {
             (Service::Pinata, "pinata.yaml"),
             (Service::Submarine, "pinata-submarine.yaml"),
             (Service::W3ipfs, "w3ipfs.yaml"),
+            (Service::Psa, "psa.yaml"),
         ] {
             let mut spec = spec_operation_ids(file);
             let mut ours: Vec<String> = table(service).iter().map(|r| r.1.to_owned()).collect();
@@ -178,6 +236,15 @@ mod tests {
         assert!(!lookup(Service::W3ipfs, "create_api_key").resend_safe);
         // A W3IPFS upload sent twice makes two pins.
         assert!(!lookup(Service::W3ipfs, "pin_file").resend_safe);
+        let add = lookup_psa(Service::Pinata, "add_pin");
+        assert_eq!(add.spec_id, "addPin");
+        assert!(!add.resend_safe);
+        assert_eq!(add.needed(), Some(Capability::PinByCid));
+        assert_eq!(
+            lookup_psa(Service::Pinata, "get_pins").needed(),
+            Some(Capability::ListPins)
+        );
+        assert_eq!(lookup_psa(Service::W3ipfs, "add_pin").needed(), None);
         let unknown = lookup(Service::W3ipfs, "something_new");
         assert!(!unknown.resend_safe);
     }

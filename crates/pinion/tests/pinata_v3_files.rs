@@ -7,7 +7,7 @@ use futures::TryStreamExt;
 use pinion::credentials::PinataCredentials;
 use pinion::pinata_v3::{Client, FileFilter, FileUpdate, Network, PinataApi};
 use pinion::upload::{UploadOptions, UploadSource};
-use pinion::{Error, PinningService, RateLimit};
+use pinion::{Error, FileUpload, PinningService, RateLimit};
 use pinion_emulator::{AdminCredentials, Emulator};
 
 fn v3_client(c: &AdminCredentials, jwt: &str) -> Client {

@@ -9,7 +9,7 @@ use pinion::scopes::Capability;
 use pinion::scopes::pinata::PinataPermissions;
 use pinion::scopes::pinata_v3::{ReportedScope, ResourceScope};
 use pinion::upload::UploadOptions;
-use pinion::{Error, NewKey, PinningService, RateLimit};
+use pinion::{Error, KeyManagement, NewKey, RateLimit};
 use pinion_emulator::{AdminCredentials, Emulator};
 use secrecy::ExposeSecret;
 
@@ -76,13 +76,13 @@ async fn scoped_keys_do_what_their_scopes_allow() {
     assert!(matches!(error, Error::Unauthorized { .. }), "{error}");
 
     // PinningService maps capabilities onto the least v3 scope.
-    let created = PinningService::create_key(&admin, "lister", &[Capability::ListPins])
+    let created = KeyManagement::create_key(&admin, "lister", &[Capability::ListPins])
         .await
         .unwrap();
     let NewKey::Pinata(lister) = created else {
         panic!("a Pinata key")
     };
-    let keys = PinningService::list_keys(&admin).await.unwrap();
+    let keys = KeyManagement::list_keys(&admin).await.unwrap();
     assert!(
         keys.iter()
             .any(|k| k.handle == lister.api_key() && !k.revoked)

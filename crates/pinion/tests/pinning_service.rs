@@ -7,7 +7,7 @@ use pinion::credentials::{PinataCredentials, SubmarineCredentials, W3ipfsCredent
 use pinion::scopes::Capability;
 use pinion::token::ContentTokenRequest;
 use pinion::upload::{UploadOptions, UploadSource};
-use pinion::{AnyPinningClient, PinningService, RateLimit};
+use pinion::{AnyPinningClient, FileUpload, KeyManagement, PinningService, RateLimit};
 use pinion_emulator::Emulator;
 
 #[tokio::test]

@@ -27,6 +27,8 @@ pub const CREDENTIAL_VARS: &[&str] = &[
     "W3IPFS_SECRET_KEY",
     "W3IPFS_JWT",
     "W3IPFS_BASE_URL",
+    "PSA_TOKEN",
+    "PSA_BASE_URL",
     "PINION_SERVICE",
     "PINION_PROFILE",
     "PINION_LOG",

@@ -96,6 +96,11 @@ impl Client {
         Builder::from_env()?.build()
     }
 
+    /// What the client holds (for clients built beside it, such as its PSA client).
+    pub(crate) fn connection(&self) -> &Connection<pinion_api::pinata::Client, PinataCredentials> {
+        &self.inner
+    }
+
     /// The generated low-level client, sharing this client's credentials, retries and
     /// limits.
     pub fn api(&self) -> &pinion_api::pinata::Client {

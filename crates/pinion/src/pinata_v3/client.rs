@@ -73,7 +73,7 @@ impl ClientBuilder<PinataCredentials> {
         let connection = builder.connect_engine(
             crate::pinata::DEFAULT_BASE_URL,
             RateLimit::pinata(PinataPlan::Free),
-            true,
+            crate::operations::Api::PinataV3,
             |base, http, context| {
                 pinion_api::pinata_v3::Client::new_with_client(&format!("{base}/v3"), http, context)
             },

@@ -33,6 +33,7 @@ pub(crate) fn operation(name: &'static str) -> Operation {
         resend_safe,
         bucket: Bucket::General,
         v3: found,
+        psa: None,
     }
 }
 

@@ -128,8 +128,9 @@ impl SignedUploadUrl {
             Timeouts::default(),
             http::HeaderValue::from_static(crate::DEFAULT_USER_AGENT),
             vec![self.url.clone()],
-            true,
+            crate::operations::Api::PinataV3,
         );
+        options.refuse_tus("an upload to a presigned URL")?;
         let prepared = upload::prepare(source, &options).await?;
         let mut multipart = Multipart::new(prepared, "file");
         let version = options.cid_version.unwrap_or(cid_version::V3_DEFAULT);

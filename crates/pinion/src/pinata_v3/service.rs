@@ -1,4 +1,4 @@
-//! [`PinningService`] over Pinata v3: pins are the public network's files, named by
+//! [`PinningService`], [`KeyManagement`] and [`FileUpload`] over Pinata v3: pins are the public network's files, named by
 //! their file id (a CID is accepted too); keys are v3 keys, each capability mapped onto
 //! the least `resources` scope; the credential check goes to the legacy route Pinata's
 //! SDK also uses.
@@ -11,7 +11,7 @@ use super::{Client, FileFilter, Network, PinByCidOptions, types};
 use crate::Error;
 use crate::scopes::pinata::PinataPermissions;
 use crate::scopes::{Capability, Service};
-use crate::service::{KeyInfo, NewKey, PinInfo, PinningService};
+use crate::service::{FileUpload, KeyInfo, KeyManagement, NewKey, PinInfo, PinningService};
 use crate::upload::{UploadOptions, UploadSource, Uploaded};
 
 fn pin_info(file: types::File) -> PinInfo {
@@ -57,44 +57,6 @@ impl PinningService for Client {
         self.inner.legacy.test_authentication().await
     }
 
-    async fn create_key(&self, name: &str, capabilities: &[Capability]) -> Result<NewKey, Error> {
-        let permissions = PinataPermissions::for_capabilities_v3(capabilities)?;
-        Ok(NewKey::Pinata(
-            self.create_api_key(name, &permissions, None).await?,
-        ))
-    }
-
-    async fn list_keys(&self) -> Result<Vec<KeyInfo>, Error> {
-        self.api_keys(None)
-            .map_ok(|key| KeyInfo {
-                handle: key.key,
-                name: key.name.unwrap_or_default(),
-                revoked: key.revoked,
-            })
-            .try_collect()
-            .await
-    }
-
-    async fn revoke_key(&self, handle: &str) -> Result<(), Error> {
-        self.revoke_api_key(handle).await
-    }
-
-    async fn pin_file(&self, path: PathBuf, options: UploadOptions) -> Result<Uploaded, Error> {
-        self.upload(Network::Public, UploadSource::File(path), options)
-            .await
-            .map(uploaded)
-    }
-
-    async fn pin_directory(
-        &self,
-        path: PathBuf,
-        options: UploadOptions,
-    ) -> Result<Uploaded, Error> {
-        self.upload(Network::Public, UploadSource::Directory(path), options)
-            .await
-            .map(uploaded)
-    }
-
     async fn pin_cid(&self, cid: &str, name: Option<&str>) -> Result<(), Error> {
         let options = PinByCidOptions {
             name: name.map(str::to_owned),
@@ -117,5 +79,47 @@ impl PinningService for Client {
     async fn unpin(&self, handle: &str) -> Result<(), Error> {
         let file = self.public_file(handle).await?;
         self.delete_file(Network::Public, &file.id).await
+    }
+}
+
+impl KeyManagement for Client {
+    async fn create_key(&self, name: &str, capabilities: &[Capability]) -> Result<NewKey, Error> {
+        let permissions = PinataPermissions::for_capabilities_v3(capabilities)?;
+        Ok(NewKey::Pinata(
+            self.create_api_key(name, &permissions, None).await?,
+        ))
+    }
+
+    async fn list_keys(&self) -> Result<Vec<KeyInfo>, Error> {
+        self.api_keys(None)
+            .map_ok(|key| KeyInfo {
+                handle: key.key,
+                name: key.name.unwrap_or_default(),
+                revoked: key.revoked,
+            })
+            .try_collect()
+            .await
+    }
+
+    async fn revoke_key(&self, handle: &str) -> Result<(), Error> {
+        self.revoke_api_key(handle).await
+    }
+}
+
+impl FileUpload for Client {
+    async fn pin_file(&self, path: PathBuf, options: UploadOptions) -> Result<Uploaded, Error> {
+        self.upload(Network::Public, UploadSource::File(path), options)
+            .await
+            .map(uploaded)
+    }
+
+    async fn pin_directory(
+        &self,
+        path: PathBuf,
+        options: UploadOptions,
+    ) -> Result<Uploaded, Error> {
+        self.upload(Network::Public, UploadSource::Directory(path), options)
+            .await
+            .map(uploaded)
     }
 }

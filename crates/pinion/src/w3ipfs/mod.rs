@@ -142,6 +142,11 @@ impl Client {
         Builder::from_env()?.build()
     }
 
+    /// What the client holds (for clients built beside it, such as its PSA client).
+    pub(crate) fn connection(&self) -> &Connection<pinion_api::w3ipfs::Client, W3ipfsCredentials> {
+        &self.inner
+    }
+
     /// The generated low-level client.
     pub fn api(&self) -> &pinion_api::w3ipfs::Client {
         &self.inner.api
