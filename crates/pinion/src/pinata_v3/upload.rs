@@ -47,7 +47,9 @@ pub struct UploadedFile {
     /// length when the service already had all of it).
     pub resumed_from: u64,
     /// The request body bytes (TUS `PATCH` bodies, or the multipart body) this call
-    /// put on the wire, resends included, as counted by the client.
+    /// handed to the connection, resends and bytes lost with a cut connection
+    /// included, as counted by the client (0 for a directory, which the legacy
+    /// upload sends).
     pub bytes_sent: u64,
 }
 

@@ -173,7 +173,8 @@ impl UploadOptions {
     /// Sends a single file over TUS (Pinata v3), whatever its size, so that it can be
     /// resumed after a failure and by another process (see
     /// [`on_resume_handle`](Self::on_resume_handle)). Off by default: only files
-    /// above [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT) go over TUS.
+    /// above [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT) go over TUS. An
+    /// empty file goes in one request all the same: there is nothing to resume.
     ///
     /// Only Pinata v3 uploads of one file from disk can be resumed: the legacy Pinata,
     /// Submarine and W3IPFS uploads, directories and readers refuse it before any
@@ -199,8 +200,9 @@ impl UploadOptions {
     /// the upload in another process with
     /// [`pinata_v3::Client::resume_upload`](crate::pinata_v3::Client::resume_upload).
     ///
-    /// An `Err` stops the upload before anything is sent: a handle that could not be
-    /// kept could not resume it. Multipart uploads (one file at most
+    /// An `Err` stops the upload before anything is sent (an
+    /// [`Error::InvalidInput`] about the resume handle, carrying the callback's
+    /// error): a handle that could not be kept could not resume it. Multipart uploads (one file at most
     /// [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT) without
     /// [`resumable`](Self::resumable)) have no handle. Pinata v3 only.
     pub fn on_resume_handle(
