@@ -173,3 +173,22 @@ async fn bytes_sent_counts_multipart_bodies_and_resumable_small_files_take_tus()
     assert_eq!(*kept.lock().unwrap(), 1);
     assert_eq!(emulator.tus_received().bytes_received, 1000);
 }
+
+/// A file that `pinion-cid` finds changed while reading it for an upload (replaced,
+/// grown, shrunk) is the same `FileChanged` as one the TUS checks find, not an
+/// invalid input.
+#[test]
+fn a_file_changed_while_read_is_file_changed() {
+    let error = Error::from(pinion::cid::CidError::Changed {
+        path: "/data/big.bin".into(),
+        why: "it was replaced by another file".to_owned(),
+    });
+    match &error {
+        Error::FileChanged { path, why } => {
+            assert_eq!(path, std::path::Path::new("/data/big.bin"));
+            assert!(why.contains("replaced"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(error.to_string().contains("start"), "{error}");
+}
