@@ -90,7 +90,17 @@ async fn a_tampered_link_is_refused() {
         &signature[..63],
         if signature.ends_with('0') { '1' } else { '0' }
     );
-    let date = unix_now() - 1;
+    // One second before the signed date, not "now - 1": the link may have been signed
+    // a second ago, and then that date would be the signed one, not a tampered one.
+    let signed_date: u64 = reqwest::Url::parse(&link)
+        .unwrap()
+        .query_pairs()
+        .find(|(n, _)| n == "X-Date")
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
+    let date = signed_date - 1;
     for tampered in [
         with_param(&link, "X-Expires", "99999999"),
         with_param(&link, "X-Date", &date.to_string()),
