@@ -396,7 +396,9 @@ async fn a_corrupt_journal_entry_is_reported_and_the_upload_starts_afresh() {
 #[test]
 fn local_uploads_resume_across_killed_processes() {
     let env = Env::new();
-    let file = file_of(&env, 16 * MIB);
+    // Large enough that the kill lands mid-upload even on a fast, idle machine (the
+    // embedded emulator cannot be slowed down).
+    let file = file_of(&env, 64 * MIB);
     let state = env.path().join("data/pinion/local");
     let local_upload = || {
         let mut command = env.command();
@@ -430,7 +432,9 @@ fn local_uploads_resume_across_killed_processes() {
 #[test]
 fn a_local_upload_whose_port_was_taken_starts_afresh_without_calling_it() {
     let env = Env::new();
-    let file = file_of(&env, 16 * MIB);
+    // Large enough that the kill lands mid-upload even on a fast, idle machine (the
+    // embedded emulator cannot be slowed down).
+    let file = file_of(&env, 64 * MIB);
     let state = env.path().join("data/pinion/local");
     let local_upload = || {
         let mut command = env.command();
