@@ -17,6 +17,7 @@ pub const BENCHMARKS: &[(&str, &str)] = &[
     ("pinion-emulator", "upload_memory"),
     ("pinion-emulator", "tus_memory"),
     ("pinion", "upload_vs_curl"),
+    ("pinion", "tus_upload"),
     ("pinion", "small_calls"),
     ("pinion-cli", "cli"),
     ("pinion-emulator", "load"),

@@ -136,6 +136,24 @@ impl Ctx {
             .or_else(|| stored.cloned())
     }
 
+    /// Where this command's Pinata uploads go, to tell pending uploads apart: `local`
+    /// for `--local`, else the base and uploads URLs configured (empty: production).
+    pub fn pinata_endpoint(&self) -> String {
+        if self.local().is_some() {
+            return "local".to_owned();
+        }
+        let base = self.base_url(
+            ServiceName::Pinata,
+            "PINATA_BASE_URL",
+            self.profile.pinata_base_url.as_ref(),
+        );
+        format!(
+            "{} {}",
+            base.unwrap_or_default(),
+            env("PINATA_UPLOADS_URL").unwrap_or_default()
+        )
+    }
+
     /// A Pinata client (the legacy API).
     pub fn pinata(&self) -> Result<pinata::Client> {
         Ok(self.pinata_builder(false)?.build()?)

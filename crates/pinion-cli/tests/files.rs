@@ -116,6 +116,7 @@ fn a_public_file_is_uploaded_listed_updated_and_deleted() {
     assert_eq!(
         keys,
         [
+            "bytes_sent",
             "cid",
             "duplicate",
             "id",

@@ -142,13 +142,16 @@ async fn dispatch(State(state): State<AppState>, mut request: Request, next: Nex
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }
-    let (error_draw, drop_draw): (f64, f64) = {
+    let (error_draw, drop_draw, cut_draw): (f64, f64, f64) = {
         let mut rng = rand::rng();
-        (rng.random(), rng.random())
+        (rng.random(), rng.random(), rng.random())
     };
     let mut response = match faults.injected_error(error_draw, service) {
         Some(injected) => injected,
-        None => next.run(request).await,
+        None => {
+            let request = crate::cuts::arm(&state, &faults, cut_draw, request);
+            next.run(request).await
+        }
     };
     decision.apply(response.headers_mut());
     if drop_draw < faults.drop_connection_rate {

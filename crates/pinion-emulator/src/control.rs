@@ -1,5 +1,6 @@
 //! The emulator's own routes under `/_emulator`: health, faults and the clock at run
-//! time, plus each service's test hooks. Not part of any service's API.
+//! time, the count of TUS bytes received, plus each service's test hooks. Not part of
+//! any service's API.
 
 use std::time::Duration;
 
@@ -10,12 +11,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use crate::Faults;
 use crate::gateway;
 use crate::guard;
 use crate::pinata;
 use crate::service::{ServiceKind, plain};
 use crate::state::AppState;
+use crate::{Faults, TusReceived};
 
 /// `/_emulator/...`.
 pub(crate) fn router() -> Router<AppState> {
@@ -23,6 +24,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/health", get(|| async { "ok" }))
         .route("/faults", get(get_faults).put(put_faults))
         .route("/clock/advance", post(advance_clock))
+        .route("/tus/received", get(tus_received))
+        .route("/tus/received/reset", post(reset_tus_received))
         .nest("/pinata", pinata::control_router())
         .nest("/gateway", gateway::control_router())
         .nest("/psa", crate::psa::control_router())
@@ -62,6 +65,17 @@ async fn put_faults(State(state): State<AppState>, body: axum::body::Bytes) -> R
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner()) = faults.clone();
     Json(faults).into_response()
+}
+
+/// `GET /_emulator/tus/received`: `{"bytes_received": N, "cuts": M}`.
+async fn tus_received(State(state): State<AppState>) -> Json<TusReceived> {
+    Json(state.received.snapshot())
+}
+
+/// `POST /_emulator/tus/received/reset`: both counts back to 0; answers them (zeros).
+async fn reset_tus_received(State(state): State<AppState>) -> Json<TusReceived> {
+    state.received.reset();
+    Json(state.received.snapshot())
 }
 
 #[derive(Deserialize)]

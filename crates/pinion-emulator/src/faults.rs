@@ -1,5 +1,6 @@
 //! Fault injection for clients' retry tests: a fraction of requests answered with 429,
-//! 500 or 503, added latency, and connections dropped in the middle of a response body.
+//! 500 or 503, added latency, connections dropped in the middle of a response body, and
+//! connections cut while the client is still sending a request body ([`crate::cuts`]).
 
 use std::time::Duration;
 
@@ -15,7 +16,10 @@ use crate::service::{Refusal, ServiceKind};
 /// struct as JSON, `latency` given as `latency_ms`).
 ///
 /// Rates are fractions of requests in `0.0..=1.0`; the three error rates together must
-/// not exceed 1.
+/// not exceed 1. Request cuts (`cut_request_rate`, `cut_requests`) apply to requests on
+/// the plain HTTP port whose declared body is at least [`MIN_CUT_BODY`] bytes.
+///
+/// [`MIN_CUT_BODY`]: Faults::MIN_CUT_BODY
 ///
 /// [`EmulatorBuilder::faults`]: crate::EmulatorBuilder::faults
 /// [`RunningEmulator::set_faults`]: crate::RunningEmulator::set_faults
@@ -39,11 +43,29 @@ pub struct Faults {
     pub latency: Duration,
     /// Fraction of answers whose connection is closed half-way through the body.
     pub drop_connection_rate: f64,
+    /// Fraction of requests with a body of at least [`MIN_CUT_BODY`] bytes whose
+    /// connection is cut (reset) after a random part of the body was received, as a
+    /// network cut mid-upload looks to a client: no answer, the connection dies while
+    /// it is still sending. What arrived before the cut is kept by TUS uploads.
+    ///
+    /// [`MIN_CUT_BODY`]: Faults::MIN_CUT_BODY
+    pub cut_request_rate: f64,
+    /// The next this many requests with a body of at least [`MIN_CUT_BODY`] bytes are
+    /// cut like [`cut_request_rate`](Self::cut_request_rate)'s, each after a random
+    /// part of its body; decremented as they are used (reading the faults back shows
+    /// how many remain), for tests that need an exact number of cuts.
+    ///
+    /// [`MIN_CUT_BODY`]: Faults::MIN_CUT_BODY
+    pub cut_requests: u32,
 }
 
 impl Faults {
     /// The longest latency that can be injected: beyond it every request would hang.
     pub const MAX_LATENCY: Duration = Duration::from_secs(600);
+
+    /// The smallest declared request body that can be cut (64 KiB): smaller requests
+    /// (JSON calls, HEADs) always go through.
+    pub const MIN_CUT_BODY: u64 = 64 * 1024;
 
     /// Refuses rates outside `0..=1`, error rates adding up to more than 1, and a
     /// latency over [`MAX_LATENCY`](Self::MAX_LATENCY).
@@ -60,6 +82,7 @@ impl Faults {
             ("error_rate_500", self.error_rate_500),
             ("error_rate_503", self.error_rate_503),
             ("drop_connection_rate", self.drop_connection_rate),
+            ("cut_request_rate", self.cut_request_rate),
         ] {
             if !(0.0..=1.0).contains(&rate) {
                 return Err(format!("{name} must be between 0 and 1, not {rate}"));
@@ -80,6 +103,8 @@ impl Faults {
             || self.error_rate_500 > 0.0
             || self.error_rate_503 > 0.0
             || self.drop_connection_rate > 0.0
+            || self.cut_request_rate > 0.0
+            || self.cut_requests > 0
             || !self.latency.is_zero()
     }
 
@@ -111,6 +136,16 @@ impl Faults {
             ));
         }
         None
+    }
+
+    /// Uses up one of the pending [`cut_requests`](Self::cut_requests): whether there
+    /// was one.
+    pub(crate) fn take_counted_cut(&mut self) -> bool {
+        let pending = self.cut_requests > 0;
+        if pending {
+            self.cut_requests -= 1;
+        }
+        pending
     }
 }
 
@@ -204,5 +239,42 @@ mod tests {
         let faults: Faults = serde_json::from_str(r#"{"latency_ms": 250}"#).unwrap();
         assert_eq!(faults.latency, Duration::from_millis(250));
         assert!(serde_json::from_str::<Faults>(r#"{"latency": 1}"#).is_err());
+    }
+
+    #[test]
+    fn cut_fields_are_validated_and_parsed() {
+        let faults: Faults =
+            serde_json::from_str(r#"{"cut_request_rate": 0.25, "cut_requests": 5}"#).unwrap();
+        assert_eq!(faults.cut_request_rate, 0.25);
+        assert_eq!(faults.cut_requests, 5);
+        assert!(faults.validate().is_ok());
+        assert!(faults.is_active());
+        for rate in [-0.5, 1.5, f64::NAN] {
+            let bad = Faults {
+                cut_request_rate: rate,
+                ..Faults::default()
+            };
+            assert!(bad.validate().unwrap_err().contains("cut_request_rate"));
+        }
+        assert!(serde_json::from_str::<Faults>(r#"{"cut_requests": -1}"#).is_err());
+        assert!(
+            Faults {
+                cut_requests: 1,
+                ..Faults::default()
+            }
+            .is_active()
+        );
+    }
+
+    #[test]
+    fn counted_cuts_are_used_up_one_by_one() {
+        let mut faults = Faults {
+            cut_requests: 2,
+            ..Faults::default()
+        };
+        assert!(faults.take_counted_cut());
+        assert!(faults.take_counted_cut());
+        assert_eq!(faults.cut_requests, 0);
+        assert!(!faults.take_counted_cut());
     }
 }

@@ -11,6 +11,7 @@
 //! | Pinata v3 uploads (`spec/pinata-v3-uploads.yaml`) | `http://127.0.0.1:PORT/pinata-uploads/v3` |
 //! | Submarine (`spec/pinata-submarine.yaml`) | `http://127.0.0.1:PORT/submarine/api/v1` |
 //! | W3IPFS (`spec/w3ipfs.yaml`) | `http://127.0.0.1:PORT/w3ipfs/api` |
+//! | IPFS Pinning Service API (`spec/psa.yaml`) | `http://127.0.0.1:PORT/pinata/psa` (Pinata key JWT), `http://127.0.0.1:PORT/w3ipfs/api/psa` (W3IPFS login JWT) |
 //! | dedicated gateway | `http://127.0.0.1:PORT/gateway` (`/ipfs/<cid>[/path]`) |
 //!
 //! Requests whose `Host` is a real service host (`api.pinata.cloud`,
@@ -40,6 +41,7 @@ mod clock;
 mod content;
 mod control;
 mod credentials;
+mod cuts;
 mod faults;
 mod gateway;
 mod guard;
@@ -82,6 +84,7 @@ pub use credentials::{
 };
 pub use faults::Faults;
 pub use signals::stop_requested;
+pub use state::received::TusReceived;
 
 use crate::blobs::BlobStore;
 use crate::limits::RateLimiter;
@@ -253,9 +256,12 @@ impl EmulatorBuilder {
         let service = tls::ConnectFront::new(app, tls.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
+            // Through a listener whose connections fault injection can cut mid-request.
             axum::serve(
-                listener,
-                axum::ServiceExt::<axum::extract::Request>::into_make_service(service),
+                cuts::CuttableListener(listener),
+                axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                    cuts::CutSwitch,
+                >(service),
             )
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
@@ -471,6 +477,19 @@ impl RunningEmulator {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// The TUS upload bytes received and request cuts done since the start or the
+    /// last [`reset_tus_received`](Self::reset_tus_received) (also
+    /// `GET /_emulator/tus/received`).
+    pub fn tus_received(&self) -> TusReceived {
+        self.state.received.snapshot()
+    }
+
+    /// Sets the counts of [`tus_received`](Self::tus_received) back to 0 (also
+    /// `POST /_emulator/tus/received/reset`).
+    pub fn reset_tus_received(&self) {
+        self.state.received.reset();
     }
 
     /// Moves the emulator's clock forward (tokens expire, jobs age) without sleeping;

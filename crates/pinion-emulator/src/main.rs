@@ -49,6 +49,14 @@ struct Args {
     /// Fraction of answers whose connection is dropped half-way through the body.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     fault_drop: f64,
+    /// Fraction of requests with a body of at least 64 KiB whose connection is cut
+    /// (reset) after a random part of the body was received (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    fault_cut_rate: f64,
+    /// Cut the connections of the next N requests with a body of at least 64 KiB, each
+    /// after a random part of the body.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    fault_cut_requests: u32,
     /// Milliseconds added before every answer.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     latency_ms: u64,
@@ -87,6 +95,8 @@ async fn main() -> anyhow::Result<()> {
         error_rate_503: args.fault_503,
         latency: Duration::from_millis(args.latency_ms),
         drop_connection_rate: args.fault_drop,
+        cut_request_rate: args.fault_cut_rate,
+        cut_requests: args.fault_cut_requests,
     };
     let mut builder = Emulator::builder()
         .bind(SocketAddr::new(args.host, args.port))
@@ -157,6 +167,11 @@ fn print_summary(origin: &str, c: &AdminCredentials, secrets: bool) -> std::io::
     writeln!(out, "  Submarine  {}", c.submarine.base_url)?;
     writeln!(out, "  Gateway    {}/ipfs/<cid>", c.submarine.gateway_url)?;
     writeln!(out, "  W3IPFS     {}", c.w3ipfs.base_url)?;
+    writeln!(
+        out,
+        "  PSA        {}/psa (Pinata JWT), {}/psa (W3IPFS JWT)",
+        c.pinata.base_url, c.w3ipfs.base_url
+    )?;
     if let Some(tls) = &c.tls {
         writeln!(out, "TLS front (trust {}):", tls.ca_pem.display())?;
         writeln!(out, "  HTTPS      {}", tls.https_origin)?;

@@ -191,6 +191,47 @@ fn bad_fault_rates_are_refused_with_a_reason() {
     );
 }
 
+#[test]
+fn a_bad_cut_rate_is_refused_with_a_reason() {
+    let output = Command::new(env!("CARGO_BIN_EXE_pinion-emulator"))
+        .args(["--fault-cut-rate", "1.5"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cut_request_rate must be between 0 and 1"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn cut_flags_set_the_faults() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("creds.json");
+    let _running = spawn(
+        tmp.path(),
+        &[
+            "--credentials-out",
+            out.to_str().unwrap(),
+            "--fault-cut-rate",
+            "0.25",
+            "--fault-cut-requests",
+            "3",
+        ],
+    );
+    let credentials = wait_for(&out);
+    let origin = credentials.pinata.base_url.trim_end_matches("/pinata");
+    let faults = http()
+        .get(format!("{origin}/_emulator/faults"))
+        .send()
+        .await
+        .unwrap();
+    let faults = json(faults, 200).await;
+    assert_eq!(faults["cut_request_rate"], 0.25);
+    assert_eq!(faults["cut_requests"], 3);
+}
+
 #[tokio::test]
 async fn sigterm_stops_gracefully_and_leaves_no_temporary_directory() {
     let tmp = tempfile::tempdir().unwrap();
@@ -267,4 +308,48 @@ fn benchmarks_stopping_their_emulator_leave_no_temporary_directory() {
     assert_eq!(emulator_temp_dirs(tmp.path()).len(), 1);
     drop(emulator);
     assert_eq!(emulator_temp_dirs(tmp.path()), Vec::<PathBuf>::new());
+}
+
+#[tokio::test]
+async fn psa_retrievable_turns_on_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dir.path().join("creds.json");
+    let _running = spawn(
+        tmp.path(),
+        &[
+            "--psa-retrievable",
+            "--credentials-out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let credentials = wait_for(&out);
+    let base = format!("{}/psa/pins", credentials.w3ipfs.base_url);
+    let cid = pinion_cid::hash_bytes(b"on no machine", pinion_cid::CidVersion::V1)
+        .cid
+        .to_string();
+    let created = json(
+        http()
+            .post(&base)
+            .bearer_auth(&credentials.w3ipfs.jwt)
+            .json(&serde_json::json!({ "cid": cid }))
+            .send()
+            .await
+            .unwrap(),
+        202,
+    )
+    .await;
+    let id = created["requestid"].as_str().unwrap();
+    // Unknown content counts as retrieved at its next step (queued without the flag).
+    let got = json(
+        http()
+            .get(format!("{base}/{id}"))
+            .bearer_auth(&credentials.w3ipfs.jwt)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(got["status"], "pinned", "{got}");
 }

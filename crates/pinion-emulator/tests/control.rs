@@ -97,6 +97,12 @@ async fn faults_with_hostile_values_are_refused() {
         r#"{"latency_ms": 18446744073709551615}"#,
         r#"{"latency_ms": 1.5}"#,
         r#"{"latency_ms": "100"}"#,
+        r#"{"cut_request_rate": -0.1}"#,
+        r#"{"cut_request_rate": 1.01}"#,
+        r#"{"cut_request_rate": "0.5"}"#,
+        r#"{"cut_requests": -1}"#,
+        r#"{"cut_requests": 1.5}"#,
+        r#"{"cut_requests": 4294967296}"#,
         r#"{"unknown": 1}"#,
         "",
     ] {
@@ -117,6 +123,8 @@ async fn faults_with_hostile_values_are_refused() {
         .await
         .unwrap();
     assert_eq!(faults["error_rate_503"], 0.0, "nothing was switched on");
+    assert_eq!(faults["cut_request_rate"], 0.0, "nothing was switched on");
+    assert_eq!(faults["cut_requests"], 0, "nothing was switched on");
     assert_alive(origin).await;
 }
 

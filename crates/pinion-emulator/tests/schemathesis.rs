@@ -178,3 +178,35 @@ async fn pinata_v3_uploads_conforms_to_its_spec() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs schemathesis: pip install 'schemathesis>=4,<5', then run with -- --ignored"]
+async fn pinata_psa_conforms_to_its_spec() {
+    require_schemathesis();
+    let emulator = common::start().await;
+    let c = emulator.credentials().clone();
+    let auth = format!("Bearer {}", c.pinata.jwt);
+    run(
+        "psa.yaml",
+        &format!("{}/psa", c.pinata.base_url),
+        &[("Authorization", &auth)],
+        &[],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs schemathesis: pip install 'schemathesis>=4,<5', then run with -- --ignored"]
+async fn w3ipfs_psa_conforms_to_its_spec() {
+    require_schemathesis();
+    let emulator = common::start().await;
+    let c = emulator.credentials().clone();
+    let auth = format!("Bearer {}", c.w3ipfs.jwt);
+    run(
+        "psa.yaml",
+        &format!("{}/psa", c.w3ipfs.base_url),
+        &[("Authorization", &auth)],
+        &[],
+    )
+    .await;
+}

@@ -195,6 +195,19 @@ pub enum Error {
         /// The status it ended in.
         status: String,
     },
+    /// A file being uploaded changed while it was sent, or between an interrupted
+    /// upload and its resumption: what the service holds would mix old and new bytes,
+    /// so the upload stops.
+    #[error(
+        "{} changed during the upload ({why}): sending on would pin a mix of old and new content, so the upload stopped; upload the file again from the start (a fresh upload, `--restart` in the CLI)",
+        path.display()
+    )]
+    FileChanged {
+        /// The file.
+        path: PathBuf,
+        /// What changed (its length, modification time, or the file itself).
+        why: String,
+    },
     /// The service does not offer this operation (an IPFS Pinning Service API endpoint
     /// has no key management and takes no uploads). Nothing was sent.
     #[error("{service} does not offer {operation}: use a client of a service that has it")]
@@ -329,6 +342,7 @@ impl From<pinion_cid::Error> for Error {
                 path: Some(path),
                 source,
             },
+            pinion_cid::Error::Changed { path, why } => Self::FileChanged { path, why },
             other => Self::invalid_input("upload source", other.to_string()),
         }
     }

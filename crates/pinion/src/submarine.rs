@@ -170,6 +170,7 @@ impl Client {
                 "Submarine has no groups: leave it unset",
             ));
         }
+        options.refuse_tus("Submarine's upload")?;
         let prepared = upload::prepare(source, &options).await?;
         let keyvalues = options.checked_keyvalues(None)?;
         // The official SDK sends "0" when no version is given; so does pinion, so the

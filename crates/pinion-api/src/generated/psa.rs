@@ -1744,9 +1744,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/pins/{requestid}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::Failure>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Failure>> {
             let Self { client, requestid } = self;
             let requestid = requestid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -1761,7 +1759,15 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "delete_pin_by_request_id",
             };
@@ -1770,7 +1776,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
+                200..=299 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

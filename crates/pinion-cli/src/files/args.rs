@@ -28,7 +28,8 @@ impl NetworkArg {
 /// `pinion files …`.
 #[derive(Debug, Subcommand)]
 pub enum FilesCommand {
-    /// Upload one file, public or private (files above 100,000,000 bytes go over TUS).
+    /// Upload one file, public or private (files above 100,000,000 bytes go over TUS and
+    /// resume where they stopped when the command is run again).
     Upload(UploadArgs),
     /// List files.
     List(ListArgs),
@@ -90,6 +91,16 @@ pub struct UploadArgs {
     /// CID version: 0 (Qm…) or 1 (bafy…, the default).
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=1))]
     pub cid_version: Option<u8>,
+    /// Upload over TUS whatever the size, so that rerunning the command after an
+    /// interruption resumes it (files above 100,000,000 bytes always are).
+    #[arg(long)]
+    pub resumable: bool,
+    /// The size of each TUS request (1MiB to 50MiB; default 50MiB).
+    #[arg(long, value_parser = super::size::parse_chunk_size, value_name = "SIZE")]
+    pub chunk_size: Option<u64>,
+    /// Forget an interrupted upload of this file and start over from its first byte.
+    #[arg(long)]
+    pub restart: bool,
 }
 
 /// Filters of `pinion files list`.

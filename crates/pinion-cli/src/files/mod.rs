@@ -1,29 +1,30 @@
 //! `pinion files …`: files on Pinata's v3 API, public or private (`--private`).
 
 mod args;
+mod journal;
 mod pin;
 mod signed;
 mod size;
+mod upload;
+mod upload_lock;
 
 use anyhow::{Context as _, Result};
-use pinion::pinata_v3::{FileFilter, FileUpdate, UploadedFile, types};
-use pinion::upload::UploadOptions;
+use pinion::pinata_v3::{FileFilter, FileUpdate, types};
 use serde_json::{Value, json};
 
+use self::args::ListArgs;
 pub use self::args::{FilesCommand, NetworkArg};
-use self::args::{ListArgs, UploadArgs};
 use crate::cli::ServiceName;
 use crate::context::Ctx;
-use crate::exit::Usage;
 use crate::listing::{Layout, Rows};
 use crate::output::bytes;
-use crate::pin::{keyvalues, progress, version};
+use crate::pin::keyvalues;
 
 /// Runs one `files` command.
 pub async fn run(ctx: &Ctx, command: FilesCommand) -> Result<()> {
     ctx.require(ServiceName::Pinata, "`pinion files` (Pinata's v3 API)")?;
     match command {
-        FilesCommand::Upload(args) => upload(ctx, args).await,
+        FilesCommand::Upload(args) => upload::upload(ctx, args).await,
         FilesCommand::List(args) => list(ctx, args).await,
         FilesCommand::Get { id, network } => {
             let file = ctx
@@ -79,75 +80,6 @@ pub async fn run(ctx: &Ctx, command: FilesCommand) -> Result<()> {
         FilesCommand::Pin(args) => pin::pin(ctx, args).await,
         FilesCommand::SignUpload(args) => signed::sign_upload(ctx, args).await,
     }
-}
-
-async fn upload(ctx: &Ctx, args: UploadArgs) -> Result<()> {
-    if args.path.is_dir() {
-        return Err(Usage(format!(
-            "{} is a directory: `pinion files upload` takes one file (`pinion pin dir` pins a directory publicly)",
-            args.path.display()
-        ))
-        .into());
-    }
-    let mut options = UploadOptions::default();
-    if let Some(name) = &args.name {
-        options = options.name(name);
-    }
-    for (key, value) in keyvalues(&args.keyvalues)? {
-        options = options.keyvalue(key, value);
-    }
-    if let Some(v) = version(args.cid_version) {
-        options = options.cid_version(v);
-    }
-    if let Some(group) = &args.group {
-        options = options.group(group);
-    }
-    let bar = progress(ctx, &args.path);
-    if let Some(bar) = &bar {
-        options = bar.attach(options);
-    }
-    let result = ctx
-        .pinata_v3()?
-        .upload_file(args.network.network(), args.path.clone(), options)
-        .await;
-    if let Some(bar) = bar {
-        bar.finish();
-    }
-    let file = result.with_context(|| format!("uploading {}", args.path.display()))?;
-    print_uploaded(ctx, &file);
-    Ok(())
-}
-
-/// The `--json` object of `files upload` (documented in the README).
-fn uploaded_json(file: &UploadedFile) -> Value {
-    json!({
-        "id": file.id,
-        "cid": file.cid,
-        "size": file.size,
-        "network": file.network.to_string(),
-        "name": file.name,
-        "duplicate": file.duplicate.unwrap_or(false),
-        "verified": file.verified,
-        "resumed_from": file.resumed_from,
-    })
-}
-
-fn print_uploaded(ctx: &Ctx, file: &UploadedFile) {
-    ctx.out.print(uploaded_json(file), &[&file.cid], || {
-        let what = if file.duplicate == Some(true) {
-            "already there"
-        } else {
-            "uploaded"
-        };
-        format!(
-            "{what} {} on the {} network ({})\n  file id: {}\n{}",
-            file.name.as_deref().unwrap_or("(unnamed)"),
-            file.network,
-            bytes(file.size),
-            file.id,
-            file.cid
-        )
-    });
 }
 
 /// The `--json` object of one file (`files get`, `update`, and each row of `list`).

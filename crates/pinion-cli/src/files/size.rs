@@ -58,9 +58,34 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes)
 }
 
+/// Parses a TUS chunk size ([`parse_size`]) within the library's bounds (1 MiB to
+/// 50 MiB), so that `--chunk-size` is refused as itself, before anything is read.
+pub fn parse_chunk_size(text: &str) -> Result<u64, String> {
+    let size = parse_size(text)?;
+    let bounds = pinion::upload::MIN_TUS_CHUNK..=pinion::pinata_v3::TUS_CHUNK;
+    if !bounds.contains(&size) {
+        return Err(format!(
+            "{size} bytes is outside {}..={} bytes (1MiB to 50MiB)",
+            bounds.start(),
+            bounds.end()
+        ));
+    }
+    Ok(size)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_chunk_size, parse_size};
+
+    #[test]
+    fn chunk_sizes_are_bounded() {
+        assert_eq!(parse_chunk_size("8MiB"), Ok(8 << 20));
+        assert_eq!(parse_chunk_size("1MiB"), Ok(1 << 20));
+        assert_eq!(parse_chunk_size("50MiB"), Ok(50 << 20));
+        for bad in ["1KiB", "1MB", "51MiB", "0", "x"] {
+            assert!(parse_chunk_size(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn decimal_and_binary_units() {

@@ -1,7 +1,8 @@
 //! Pin-by-CID jobs: `pinByHash`, `pinJobs`, and the control route that drives them.
 //!
-//! A job is queued as `prechecking`. Every read of `pinJobs` or `pinList` moves each
-//! job one step, deterministically: `prechecking` → `retrieving` when the emulator
+//! A job is queued as `prechecking`. Every read of `pinJobs` or `pinList`, and every
+//! request to `/psa` (whose pin requests are jobs, `crate::psa`), moves each job one
+//! step, deterministically: `prechecking` → `retrieving` when the emulator
 //! has the CID's content (it was uploaded to any service) or `searching` when not;
 //! `searching` stays until the content appears, or becomes `expired` once the job is
 //! [`EXPIRES_AFTER_HOURS`] old by the emulator's clock (`POST /_emulator/clock/advance`

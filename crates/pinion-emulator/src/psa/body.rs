@@ -72,6 +72,23 @@ mod tests {
 
     const CID: &str = "bafkreihbuc7yg6u3u55dsky6wqnccx6cvmwwuoeeh77bwgrvo3zofqtkdy";
 
+    proptest::proptest! {
+        /// Any body is a pin or a refusal, never a panic.
+        #[test]
+        fn arbitrary_bodies_never_panic(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let _ = parse_pin(PsaService::Pinata, &body);
+        }
+
+        /// Structured pins with arbitrary field values too.
+        #[test]
+        fn arbitrary_pins_never_panic(cid in ".{0,70}", name in ".{0,300}", origin in ".{0,40}", key in ".{0,10}", value in ".{0,10}") {
+            let body = serde_json::json!({"cid": cid, "name": name, "origins": [origin], "meta": {key: value}});
+            for service in [PsaService::Pinata, PsaService::W3ipfs] {
+                let _ = parse_pin(service, body.to_string().as_bytes());
+            }
+        }
+    }
+
     #[test]
     fn a_full_pin_passes_and_each_limit_is_enforced() {
         let ok = parse(

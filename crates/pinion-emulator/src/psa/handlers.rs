@@ -88,7 +88,7 @@ fn created(state: &AppState, service: PsaService, row: &PsaRow) -> Response {
     (code, Json(status)).into_response()
 }
 
-/// Runs the steps every operation shares, answering the first refusal.
+/// The value of a step's `Ok`, or returns its refusal answered in the service's shape.
 macro_rules! or_answer {
     ($service:expr, $result:expr) => {
         match $result {

@@ -22,6 +22,7 @@ pub(crate) mod gateway;
 pub(crate) mod objects;
 pub(crate) mod pinata;
 pub(crate) mod psa;
+pub(crate) mod received;
 pub(crate) mod submarine;
 pub(crate) mod table;
 pub(crate) mod tus;
@@ -154,6 +155,8 @@ pub(crate) struct State {
     pub(crate) clock: Clock,
     pub(crate) faults: RwLock<Faults>,
     pub(crate) limiter: RateLimiter,
+    /// TUS bytes received and request cuts done.
+    pub(crate) received: received::ReceivedCounters,
     jwt_secret: Vec<u8>,
 }
 
@@ -181,6 +184,7 @@ impl State {
             clock: Clock::default(),
             faults: RwLock::new(faults),
             limiter,
+            received: received::ReceivedCounters::default(),
             jwt_secret,
         }
     }

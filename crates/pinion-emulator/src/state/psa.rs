@@ -297,3 +297,82 @@ pub(crate) fn pin_held_by_another(data: &Data, requestid: &str, pin_id: &str) ->
             row.pin_id.as_deref() == Some(pin_id) && !data.pinata.jobs.contains_key(&row.requestid)
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::pinata::JobRow;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn created_is_strictly_increasing_whatever_the_clock_does() {
+        let mut data = Data::default();
+        let mut tx = Tx {
+            data: &mut data,
+            journal: None,
+        };
+        let now = at("2024-05-01T00:00:00.123456Z");
+        let first = next_created(&mut tx, PsaService::Pinata, now);
+        assert_eq!(first, at("2024-05-01T00:00:00.123Z"), "to the millisecond");
+        let second = next_created(&mut tx, PsaService::Pinata, now);
+        let third = next_created(&mut tx, PsaService::Pinata, at("2024-04-01T00:00:00Z"));
+        assert_eq!(second, at("2024-05-01T00:00:00.124Z"));
+        assert_eq!(third, at("2024-05-01T00:00:00.125Z"), "the clock went back");
+        // Each service keeps its own.
+        assert_eq!(next_created(&mut tx, PsaService::W3ipfs, now), first);
+        let later = at("2024-06-01T00:00:00Z");
+        assert_eq!(next_created(&mut tx, PsaService::Pinata, later), later);
+    }
+
+    fn row(service: PsaService, requestid: &str) -> PsaRow {
+        PsaRow {
+            requestid: requestid.into(),
+            service,
+            created: at("2024-05-01T00:00:00Z"),
+            cid: "bafkreihbuc7yg6u3u55dsky6wqnccx6cvmwwuoeeh77bwgrvo3zofqtkdy".into(),
+            name: None,
+            origins: Vec::new(),
+            meta: BTreeMap::new(),
+            pin_id: None,
+        }
+    }
+
+    #[test]
+    fn pinata_job_statuses_map_to_the_standards() {
+        let mut data = Data::default();
+        let request = row(PsaService::Pinata, "job");
+        for (job_status, status) in [
+            ("prechecking", PsaStatus::Queued),
+            ("searching", PsaStatus::Queued),
+            ("retrieving", PsaStatus::Pinning),
+            ("expired", PsaStatus::Failed),
+            ("invalid_object", PsaStatus::Failed),
+            ("bad_host_node", PsaStatus::Failed),
+            ("backfilled", PsaStatus::Failed),
+        ] {
+            crate::state::table::insert(
+                &mut data,
+                JobRow {
+                    id: "job".into(),
+                    cid: request.cid.clone(),
+                    date_queued: request.created,
+                    status: job_status.into(),
+                    name: None,
+                    keyvalues: serde_json::Map::new(),
+                    host_nodes: Vec::new(),
+                    pin_policy: None,
+                    group_id: None,
+                },
+            );
+            let state = status_of(&data, &request).unwrap();
+            assert_eq!(state.status, status, "{job_status}");
+            assert_eq!(state.info["pinata_pinjob_status"], job_status);
+        }
+        crate::state::table::remove::<JobRow>(&mut data, "job");
+        // A completed job without a pin it holds: the request is gone.
+        assert_eq!(status_of(&data, &request), None);
+    }
+}

@@ -2,7 +2,8 @@
 //!
 //! Lifecycle, deterministic: an upload answers 201 with `status: PENDING`,
 //! `pinned: false`, no `size` and the zero `file_record_id`; the next read of the pin
-//! (get or list) finds it `DONE`, pinned, with its size. A pin by CID answers
+//! (get or list, or any request to `/api/psa`, whose pin requests are pins by CID,
+//! `crate::psa`) finds it `DONE`, pinned, with its size. A pin by CID answers
 //! `RETRIEVAL`; it becomes `DONE` on a read once the emulator has the CID's content
 //! (uploaded to any service), and stays `RETRIEVAL` otherwise. Uploads are CIDv1
 //! (raw leaves); `size` is the content's length in bytes.

@@ -175,3 +175,25 @@ async fn what_the_standard_does_not_allow_is_refused_in_each_services_shape() {
         .add(json!({"cid": cid, "meta": eleven}))
         .await;
 }
+
+#[tokio::test]
+async fn w3ipfs_guard_refusals_are_failures_too() {
+    let emulator = start(false).await;
+    let psa = Psa::new(&emulator, Service::W3ipfs);
+    // No token: refused before the body is read, in the standard's shape.
+    let anonymous = psa
+        .with_token(None)
+        .send(Method::POST, "/pins", Some(json!({"cid": unknown_cid(5)})))
+        .await;
+    assert_eq!(
+        (anonymous.status, anonymous.reason()),
+        (401, "UNAUTHORIZED".into())
+    );
+    // A body over the JSON limit.
+    let huge = json!({"cid": unknown_cid(5), "name": "x".repeat(10_000_001)});
+    let refused = psa.send(Method::POST, "/pins", Some(huge)).await;
+    assert_eq!(
+        (refused.status, refused.reason()),
+        (413, "PAYLOAD_TOO_LARGE".into())
+    );
+}

@@ -45,6 +45,7 @@ impl Client {
         source: UploadSource,
         options: UploadOptions,
     ) -> Result<Uploaded, Error> {
+        options.refuse_tus("Pinata's legacy pinFileToIPFS")?;
         let prepared = upload::prepare(source, &options).await?;
         if options.skip_if_pinned {
             let versions = upload::versions_to_hash(&options, None);

@@ -3,7 +3,8 @@
 //!
 //! One file per concept: the [`Client`] and how to build it in `client`, the choice
 //! between the legacy and v3 APIs in `choice`, the operations table in `operations`,
-//! file records in `files` (the listing stream in `list`), uploads in `upload` (above 100 MB over TUS, in `tus`),
+//! file records in `files` (the listing stream in `list`), uploads in `upload` (above 100 MB over TUS, in `tus` and `tus_send`; resumed
+//! across processes in `resume`),
 //! signed download links to private files in `download_links`, presigned upload URLs
 //! and uploads to them without credentials in `presigned`, pins by
 //! CID in `pin_by_cid`, groups in `groups`, keys with typed `resources` scopes in `keys`, hot swaps and
@@ -42,9 +43,11 @@ mod list;
 mod operations;
 mod pin_by_cid;
 mod presigned;
+mod resume;
 mod service;
 mod swaps_signatures;
 mod tus;
+mod tus_send;
 mod tus_source;
 mod upload;
 
@@ -57,6 +60,7 @@ pub use keys::ApiKeyInfo;
 pub use list::FileFilter;
 pub use pin_by_cid::{PinByCidFilter, PinByCidOptions, PinByCidStatus};
 pub use presigned::{SignedUploadOptions, SignedUploadUrl};
+pub use resume::ResumeHandle;
 pub use tus::TUS_CHUNK;
 pub use upload::{MULTIPART_LIMIT, UploadedFile};
 

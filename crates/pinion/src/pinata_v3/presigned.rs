@@ -130,6 +130,7 @@ impl SignedUploadUrl {
             vec![self.url.clone()],
             crate::operations::Api::PinataV3,
         );
+        options.refuse_tus("an upload to a presigned URL")?;
         let prepared = upload::prepare(source, &options).await?;
         let mut multipart = Multipart::new(prepared, "file");
         let version = options.cid_version.unwrap_or(cid_version::V3_DEFAULT);

@@ -1,33 +1,34 @@
-//! Files above Pinata's multipart limit go over TUS 1.0.0 (`POST {uploads}/files`
-//! creates the upload, `PATCH <Location>` sends it in chunks of at most 50 MiB, `HEAD`
-//! finds where the service stands after a failure, the last `204` carries
-//! `Upload-CID`). The file (or reader of declared length, see `tus_source`) is streamed
-//! with constant memory and hashed as it goes, each byte once, so the local CID is
-//! ready when the last chunk is.
+//! Files above Pinata's multipart limit, and any single file when the upload is
+//! [`resumable`](crate::upload::UploadOptions::resumable), go over TUS 1.0.0
+//! (`POST {uploads}/files` creates the upload, `PATCH <Location>` sends it in chunks of
+//! at most 50 MiB, `HEAD` finds where the service stands after a failure, the last
+//! `204` carries `Upload-CID`). The file (or reader of declared length, see
+//! `tus_source`) is streamed with constant memory and hashed as it goes, each byte
+//! once, so the local CID is ready when the last chunk is; the sending loop and its
+//! resyncs live in `tus_send`.
 //!
-//! Resuming across processes is not offered yet: an upload that cannot go on (its
-//! resyncs used up) fails, and starting again starts from zero.
-
-use std::sync::{Arc, Mutex};
+//! An upload survives cut connections within the process (each failure is followed by
+//! a `HEAD`, and sending goes on from the service's offset), and across processes: the
+//! [`ResumeHandle`](super::ResumeHandle) given to
+//! [`on_resume_handle`](crate::upload::UploadOptions::on_resume_handle) lets another
+//! process continue it with [`Client::resume_upload`] (see `resume`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use futures::StreamExt;
 use serde_json::{Map, Value};
 
+use super::resume::HandleDraft;
+use super::tus_send::Sending;
 use super::tus_source::TusSource;
 use super::{Client, Network, UploadedFile};
 use crate::Error;
-use crate::cid::{CidVersion, Expected, FileHasher};
+use crate::cid::{Cid, CidVersion, Expected};
 use crate::scopes::Service;
-use crate::upload::{self, Progress, UploadOptions, Uploaded};
+use crate::upload::{self, UploadOptions, Uploaded};
 
 /// The largest `PATCH` body: Pinata asks for chunks below 50 MB; 50 MiB is what its
 /// tools send (the docs' example).
 pub const TUS_CHUNK: u64 = 50 * 1024 * 1024;
-
-/// How many times in a row a chunk may fail before the upload gives up.
-const MAX_FAILURES: u32 = 5;
 
 /// What the upload needs besides the file.
 pub(super) struct TusUpload<'a> {
@@ -36,14 +37,21 @@ pub(super) struct TusUpload<'a> {
     pub(super) group_id: Option<String>,
     pub(super) keyvalues: Map<String, Value>,
     pub(super) version: CidVersion,
+    /// The size of each `PATCH`.
+    pub(super) chunk: u64,
     pub(super) options: &'a UploadOptions,
+    /// What the upload's resume handle says besides its URL (files from disk only).
+    pub(super) draft: Option<HandleDraft>,
 }
 
-/// The hash of the bytes sent so far, fed each byte once whatever resyncs happen.
-struct Hashing {
-    hasher: Option<FileHasher>,
-    /// How far the file has been hashed.
-    upto: u64,
+/// What `HEAD <location>` says about an upload.
+pub(super) struct Head {
+    /// The bytes the service has.
+    pub(super) offset: u64,
+    /// The upload's length, when the service says.
+    pub(super) length: Option<u64>,
+    /// The CID of a completed upload.
+    pub(super) cid: Option<String>,
 }
 
 fn metadata(upload: &TusUpload<'_>) -> String {
@@ -72,12 +80,38 @@ fn metadata(upload: &TusUpload<'_>) -> String {
         .join(",")
 }
 
-fn header_u64(response: &reqwest::Response, name: &str) -> Option<u64> {
+pub(super) fn header_u64(response: &reqwest::Response, name: &str) -> Option<u64> {
     response
         .headers()
         .get(name)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse().ok())
+}
+
+/// The file id a TUS location names: `…/files/{file_id}/{token}`.
+fn file_id(location: &str) -> &str {
+    location
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .nth(1)
+        .unwrap_or_default()
+}
+
+/// The `Expected` CIDs of a local CID of `version`.
+fn expected(version: CidVersion, local: Cid) -> Expected {
+    match version {
+        CidVersion::V0 => Expected {
+            v0: Some(local),
+            v1: None,
+        },
+        CidVersion::V1 => Expected {
+            v0: None,
+            v1: Some(local),
+        },
+    }
 }
 
 impl Client {
@@ -87,43 +121,69 @@ impl Client {
         file: &TusSource<'_>,
         upload: TusUpload<'_>,
     ) -> Result<UploadedFile, Error> {
-        let location = self.tus_create(file.len(), &upload).await?;
-        let verify = upload.options.verify;
-        let hashing = Arc::new(Mutex::new(Hashing {
-            hasher: verify.then(|| FileHasher::new(upload.version)),
-            upto: 0,
-        }));
-        let cid = self
-            .tus_send(file, &location, &hashing, upload.options)
-            .await?;
-        let expected = {
-            let mut hashing = hashing.lock().unwrap_or_else(|e| e.into_inner());
-            match hashing.hasher.take() {
+        let location = self.tus_start(file, &upload).await?;
+        let sending = Sending::new(upload.options.verify.then_some(upload.version));
+        let cid = self.tus_send(file, &location, 0, &sending, &upload).await?;
+        self.tus_finish(file, &upload, &location, cid, &sending, None, 0)
+            .await
+    }
+
+    /// Creates the upload and hands its resume handle to the caller before any byte
+    /// is sent: the upload's location.
+    pub(super) async fn tus_start(
+        &self,
+        file: &TusSource<'_>,
+        upload: &TusUpload<'_>,
+    ) -> Result<String, Error> {
+        // Nothing is created for a file that changed since it was looked at.
+        file.check_unchanged()?;
+        let location = self.tus_create(file.len(), upload).await?;
+        if let (Some(callback), Some(draft)) = (&upload.options.resume_handle, &upload.draft) {
+            callback(&draft.with_url(&location)).map_err(|error| {
+                Error::invalid_input(
+                    "resume handle",
+                    format!(
+                        "the on_resume_handle callback could not keep it ({error}), so the upload stopped before its first byte (the empty upload left on the service expires)"
+                    ),
+                )
+            })?;
+        }
+        Ok(location)
+    }
+
+    /// What an upload that reached its end became: the file unchanged and its length
+    /// read in full, the CID checked against the local one (computed while sending,
+    /// or `local` when known beforehand), and the file's record.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn tus_finish(
+        &self,
+        file: &TusSource<'_>,
+        upload: &TusUpload<'_>,
+        location: &str,
+        cid: String,
+        sending: &Sending,
+        local: Option<Cid>,
+        resumed_from: u64,
+    ) -> Result<UploadedFile, Error> {
+        if let Err(changed) = file.check_unchanged() {
+            return Err(self.withdraw(upload.network, location, changed).await);
+        }
+        let local = match local {
+            Some(local) => Some(local),
+            None => match sending.take_hasher() {
                 Some(hasher) => {
                     file.check_len(hasher.byte_len())?;
-                    let local = hasher.finish().cid;
-                    Some(match upload.version {
-                        CidVersion::V0 => Expected {
-                            v0: Some(local),
-                            v1: None,
-                        },
-                        CidVersion::V1 => Expected {
-                            v0: None,
-                            v1: Some(local),
-                        },
-                    })
+                    Some(hasher.finish().cid)
                 }
                 None => None,
-            }
+            },
         };
-        let record = self.file_by_cid(upload.network, &cid).await?;
-        let record = match record {
+        let expected = local
+            .filter(|_| upload.options.verify)
+            .map(|local| expected(upload.version, local));
+        let record = match self.file_by_cid(upload.network, &cid).await? {
             Some(record) => record,
-            None => {
-                // The location names the file: `…/files/{file_id}/{token}`.
-                let id = location.rsplit('/').nth(1).unwrap_or_default();
-                self.file(upload.network, id).await?
-            }
+            None => self.file(upload.network, file_id(location)).await?,
         };
         let pinned = Uploaded::pinned(
             cid.clone(),
@@ -133,18 +193,38 @@ impl Client {
         );
         let checked = upload::check(Service::Pinata, upload.options, expected, pinned)?;
         Ok(UploadedFile {
-            id: record.id,
-            cid,
-            name: record.name,
-            size: checked.size,
-            network: upload.network,
-            group_id: record.group_id,
-            mime_type: record.mime_type,
-            keyvalues: record.keyvalues.map(Into::into).unwrap_or_default(),
-            duplicate: None,
             verified: checked.verified,
-            resumed_from: 0,
+            size: checked.size,
+            resumed_from,
+            bytes_sent: sending.bytes_sent(),
+            ..UploadedFile::from_record(record, cid, upload.network)
         })
+    }
+
+    /// The upload completed but its file changed meanwhile (`changed`): what the
+    /// service pinned may mix old and new bytes, so its file is deleted (when the
+    /// location names it) and `changed` says so.
+    async fn withdraw(&self, network: Network, location: &str, changed: Error) -> Error {
+        let Error::FileChanged { path, why } = changed else {
+            return changed;
+        };
+        let id = file_id(location);
+        let outcome = if id.is_empty() {
+            "the service completed the upload anyway: delete its file".to_owned()
+        } else {
+            match self.delete_file(network, id).await {
+                Ok(()) => format!("the file the service made of it ({id}) was deleted"),
+                Err(error) => {
+                    format!(
+                        "the service completed the upload as file {id}, which could not be deleted ({error}): delete it"
+                    )
+                }
+            }
+        };
+        Error::FileChanged {
+            path,
+            why: format!("{why}; {outcome}"),
+        }
     }
 
     /// `POST {uploads}/files` with `Upload-Length`: the upload's location.
@@ -192,8 +272,8 @@ impl Client {
         Ok(resolved.to_string())
     }
 
-    /// `HEAD <location>`: the offset the service has.
-    async fn tus_offset(&self, location: &str) -> Result<u64, Error> {
+    /// `HEAD <location>`: where the service stands.
+    pub(super) async fn tus_head(&self, location: &str) -> Result<Head, Error> {
         let url = url::Url::parse(location)
             .map_err(|e| Error::invalid_input("TUS location", e.to_string()))?;
         let mut request = self.request(reqwest::Method::HEAD, url)?;
@@ -204,186 +284,37 @@ impl Client {
             .engine()
             .send_checked(self.http(), super::operation("tus_upload_offset"), request)
             .await?;
-        header_u64(&response, "upload-offset").ok_or_else(|| Error::Decode {
+        let offset = header_u64(&response, "upload-offset").ok_or_else(|| Error::Decode {
             service: Service::Pinata,
             status: response.status(),
             why: "the TUS HEAD answer has no Upload-Offset".to_owned(),
+        })?;
+        Ok(Head {
+            offset,
+            length: header_u64(&response, "upload-length"),
+            cid: upload_cid(&response),
         })
     }
-
-    /// Sends every chunk from the service's offset on, resyncing with `HEAD` after a
-    /// failure; returns the `Upload-CID` of the last answer.
-    async fn tus_send(
-        &self,
-        file: &TusSource<'_>,
-        location: &str,
-        hashing: &Arc<Mutex<Hashing>>,
-        options: &UploadOptions,
-    ) -> Result<String, Error> {
-        let mut offset = 0u64;
-        let mut failures = 0u32;
-        let mut attempt = 0u32;
-        loop {
-            let len = (file.len() - offset).min(TUS_CHUNK);
-            match self
-                .tus_chunk(file, location, offset, len, hashing, options, attempt)
-                .await
-            {
-                Ok((new_offset, cid)) => {
-                    failures = 0;
-                    offset = new_offset;
-                    if offset >= file.len() {
-                        return cid.ok_or_else(|| Error::Decode {
-                            service: Service::Pinata,
-                            status: http::StatusCode::NO_CONTENT,
-                            why: "the last TUS chunk's answer has no Upload-CID".to_owned(),
-                        });
-                    }
-                }
-                Err(error) => {
-                    let mut error = error;
-                    // Resync: ask where the service stands, until it answers.
-                    loop {
-                        failures += 1;
-                        if failures >= MAX_FAILURES || !resumable(&error) {
-                            return Err(error);
-                        }
-                        tracing::info!(
-                            offset,
-                            failures,
-                            "TUS upload interrupted, resyncing: {error}"
-                        );
-                        tokio::time::sleep(self.engine().retry_policy().backoff_ceiling(failures))
-                            .await;
-                        match self.tus_offset(location).await {
-                            Ok(found) => {
-                                let sent = hashing.lock().unwrap_or_else(|e| e.into_inner()).upto;
-                                if found > sent.min(file.len()) {
-                                    return Err(tus_broken(format!(
-                                        "after a failure the service says it has {found} bytes, but only {sent} of {} were sent",
-                                        file.len()
-                                    )));
-                                }
-                                offset = found;
-                                break;
-                            }
-                            Err(again) => error = again,
-                        }
-                    }
-                    attempt += 1;
-                }
-            }
-        }
-    }
-
-    /// One `PATCH` of `len` bytes from `offset`: the new offset, and `Upload-CID` when
-    /// the service sent one.
-    #[allow(clippy::too_many_arguments)]
-    async fn tus_chunk(
-        &self,
-        file: &TusSource<'_>,
-        location: &str,
-        offset: u64,
-        len: u64,
-        hashing: &Arc<Mutex<Hashing>>,
-        options: &UploadOptions,
-        attempt: u32,
-    ) -> Result<(u64, Option<String>), Error> {
-        let total = file.len();
-        let response = self
-            .engine()
-            .send_built(
-                self.http(),
-                super::operation("tus_upload_chunk"),
-                false,
-                |_, activity| {
-                    let hashing = hashing.clone();
-                    let options = options.clone();
-                    let stream = file
-                        .chunk(offset, len)?
-                        .scan(offset, move |position, chunk| {
-                            // Our own side failed (the file or reader): that error, not
-                            // the transport's, is what the upload ends with.
-                            if let Err(error) = &chunk {
-                                activity.fail(Error::io(
-                                    None,
-                                    std::io::Error::new(error.kind(), error.to_string()),
-                                ));
-                            }
-                            let chunk = chunk.inspect(|bytes| {
-                                let start = *position;
-                                *position += bytes.len() as u64;
-                                let mut hashing = hashing.lock().unwrap_or_else(|e| e.into_inner());
-                                if hashing.upto < *position && hashing.upto >= start {
-                                    let from = usize::try_from(hashing.upto - start).unwrap_or(0);
-                                    if let Some(hasher) = hashing.hasher.as_mut() {
-                                        hasher.update(&bytes[from..]);
-                                    }
-                                    hashing.upto = *position;
-                                }
-                                activity.tick();
-                                options.report(Progress {
-                                    sent: *position,
-                                    total: Some(total),
-                                    attempt,
-                                });
-                            });
-                            futures::future::ready(Some(chunk))
-                        });
-                    let url = url::Url::parse(location)
-                        .map_err(|e| Error::invalid_input("TUS location", e.to_string()))?;
-                    let mut request = self.request(reqwest::Method::PATCH, url)?;
-                    let headers = request.headers_mut();
-                    headers.insert("tus-resumable", http::HeaderValue::from_static("1.0.0"));
-                    headers.insert("upload-offset", http::HeaderValue::from(offset));
-                    headers.insert(
-                        http::header::CONTENT_TYPE,
-                        http::HeaderValue::from_static("application/offset+octet-stream"),
-                    );
-                    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
-                    *request.body_mut() = Some(reqwest::Body::wrap_stream(stream));
-                    Ok(request)
-                },
-            )
-            .await?;
-        let response = self
-            .engine()
-            .checked(super::operation("tus_upload_chunk"), response)
-            .await?;
-        let new_offset = header_u64(&response, "upload-offset").unwrap_or(offset + len);
-        // Each answer must move the upload on, within what was sent: anything else
-        // would resend forever or skip bytes.
-        if new_offset <= offset || new_offset > offset + len {
-            return Err(tus_broken(format!(
-                "a chunk of {len} bytes from {offset} was answered with offset {new_offset}"
-            )));
-        }
-        let cid = response
-            .headers()
-            .get("upload-cid")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        Ok((new_offset, cid))
-    }
 }
 
-/// A TUS answer that contradicts what was sent.
-fn tus_broken(why: String) -> Error {
-    Error::Decode {
-        service: Service::Pinata,
-        status: http::StatusCode::OK,
-        why: format!("{why}; the upload stops"),
-    }
+/// The `Upload-CID` of an answer, if any.
+pub(super) fn upload_cid(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("upload-cid")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
-/// Whether a `HEAD` and another `PATCH` may get past `error`: a lost connection, a
-/// timeout, a server error or an offset conflict; not a refusal of the upload itself.
-fn resumable(error: &Error) -> bool {
-    match error {
-        Error::Transport { .. } | Error::Timeout { .. } | Error::RateLimited { .. } => true,
-        Error::Api { status, .. } => {
-            status.is_server_error() || *status == http::StatusCode::CONFLICT
-        }
-        _ => false,
+#[cfg(test)]
+mod tests {
+    use super::file_id;
+
+    #[test]
+    fn the_file_id_is_the_segment_before_the_token() {
+        assert_eq!(file_id("http://h/v3/files/abc/tok"), "abc");
+        assert_eq!(file_id("http://h/v3/files/abc/tok/"), "abc");
+        assert_eq!(file_id("http://h/v3/files/abc/tok?x=/y/z"), "abc");
+        assert_eq!(file_id("tok"), "");
     }
 }

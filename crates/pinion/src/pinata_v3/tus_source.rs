@@ -12,6 +12,7 @@ use futures::stream::BoxStream;
 use futures::{StreamExt, stream};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, ReadBuf};
 
+use super::resume::FileIdentity;
 use crate::Error;
 use crate::cid::WalkedFile;
 
@@ -40,8 +41,14 @@ impl AsyncRead for SharedReader {
 
 /// Where the chunks come from.
 pub(super) enum TusSource<'a> {
-    /// A file from disk (checked to be the one prepared, at each open).
-    File(&'a WalkedFile),
+    /// A file from disk (checked to be the one prepared, at each open), and what it
+    /// was when the upload began (checked before each chunk and at the end).
+    File {
+        /// The file, opened safely.
+        walked: &'a WalkedFile,
+        /// Its length, modification time and identity when the upload began.
+        identity: FileIdentity,
+    },
     /// A reader of this declared length.
     Reader(SharedReader, u64),
 }
@@ -52,10 +59,42 @@ impl TusSource<'_> {
         TusSource::Reader(SharedReader(Arc::new(Mutex::new((reader, 0)))), len)
     }
 
+    /// The file `walked`, checked against `identity` (what it was when the upload
+    /// began): a file that changed since is [`Error::FileChanged`].
+    pub(super) fn file(
+        walked: &WalkedFile,
+        identity: FileIdentity,
+    ) -> Result<TusSource<'_>, Error> {
+        let source = TusSource::File { walked, identity };
+        source.check_unchanged()?;
+        if let TusSource::File { walked, identity } = &source {
+            walked.check_len(identity.len)?;
+        }
+        Ok(source)
+    }
+
+    /// [`Error::FileChanged`] when the file is no longer what it was when the upload
+    /// began (another file, another length or modification time); readers cannot be
+    /// checked.
+    pub(super) fn check_unchanged(&self) -> Result<(), Error> {
+        match self {
+            Self::File { identity, .. } => identity.check(),
+            Self::Reader(..) => Ok(()),
+        }
+    }
+
+    /// The file's path (none for a reader).
+    pub(super) fn path(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Self::File { walked, .. } => Some(walked.path.clone()),
+            Self::Reader(..) => None,
+        }
+    }
+
     /// The upload's length.
     pub(super) fn len(&self) -> u64 {
         match self {
-            Self::File(file) => file.len,
+            Self::File { walked, .. } => walked.len,
             Self::Reader(_, len) => *len,
         }
     }
@@ -63,7 +102,7 @@ impl TusSource<'_> {
     /// Checks that the source gave its length, no more, no less.
     pub(super) fn check_len(&self, read: u64) -> Result<(), Error> {
         match self {
-            Self::File(file) => Ok(file.check_len(read)?),
+            Self::File { walked, .. } => Ok(walked.check_len(read)?),
             Self::Reader(_, len) if read == *len => Ok(()),
             Self::Reader(_, len) => Err(Error::invalid_input(
                 "upload source",
@@ -79,8 +118,8 @@ impl TusSource<'_> {
         len: u64,
     ) -> Result<BoxStream<'static, std::io::Result<Bytes>>, Error> {
         match self {
-            Self::File(file) => {
-                let opened = file.open()?;
+            Self::File { walked, .. } => {
+                let opened = walked.open()?;
                 Ok(stream::once(async move {
                     let mut reader = tokio::fs::File::from_std(opened);
                     reader.seek(SeekFrom::Start(offset)).await?;

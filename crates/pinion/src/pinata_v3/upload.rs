@@ -43,12 +43,18 @@ pub struct UploadedFile {
     pub duplicate: Option<bool>,
     /// Whether the returned CID was checked against the one computed while sending.
     pub verified: bool,
-    /// The offset a resumed upload started from (0: sent from the start).
+    /// The offset a resumed upload started from (0: sent from the start; the file's
+    /// length when the service already had all of it).
     pub resumed_from: u64,
+    /// The request body bytes (TUS `PATCH` bodies, or the multipart body) this call
+    /// handed to the connection, resends and bytes lost with a cut connection
+    /// included, as counted by the client (0 for a directory, which the legacy
+    /// upload sends).
+    pub bytes_sent: u64,
 }
 
 /// Key-values as v3 stores them: strings (numbers and booleans written out).
-fn string_keyvalues(keyvalues: Map<String, Value>) -> Map<String, Value> {
+pub(super) fn string_keyvalues(keyvalues: Map<String, Value>) -> Map<String, Value> {
     keyvalues
         .into_iter()
         .map(|(key, value)| {
@@ -62,6 +68,25 @@ fn string_keyvalues(keyvalues: Map<String, Value>) -> Map<String, Value> {
 }
 
 impl UploadedFile {
+    /// The file `record` (of CID `cid`, on `network`), neither verified nor resumed,
+    /// with no bytes sent.
+    pub(super) fn from_record(record: super::types::File, cid: String, network: Network) -> Self {
+        Self {
+            id: record.id,
+            cid,
+            name: record.name,
+            size: record.size.and_then(|size| u64::try_from(size).ok()),
+            network,
+            group_id: record.group_id,
+            mime_type: record.mime_type,
+            keyvalues: record.keyvalues.map(Into::into).unwrap_or_default(),
+            duplicate: None,
+            verified: false,
+            resumed_from: 0,
+            bytes_sent: 0,
+        }
+    }
+
     /// The upload's answer, its CID checked against the local one (`expected`)
     /// unless verification is off.
     pub(super) fn checked(
@@ -90,6 +115,7 @@ impl UploadedFile {
             duplicate: file.is_duplicate,
             verified: checked.verified,
             resumed_from: 0,
+            bytes_sent: multipart.bytes_sent(),
         })
     }
 }
@@ -102,6 +128,11 @@ impl Client {
     /// CID against the one computed while sending. A directory goes public only
     /// (through the legacy `pinFileToIPFS`, as Pinata's SDK does); a private directory,
     /// and [`UploadOptions::wrap_with_directory`], are refused before any request.
+    ///
+    /// A file above [`MULTIPART_LIMIT`], or any file with
+    /// [`UploadOptions::resumable`], goes over TUS: it survives cut connections, and
+    /// with [`UploadOptions::on_resume_handle`] another process can continue it
+    /// ([`resume_upload`](Self::resume_upload)).
     pub async fn upload(
         &self,
         network: Network,
@@ -109,6 +140,9 @@ impl Client {
         options: UploadOptions,
     ) -> Result<UploadedFile, Error> {
         if let UploadSource::Directory(path) = source {
+            options.refuse_tus(
+                "a directory upload (one multipart request, as Pinata's SDK sends it)",
+            )?;
             return self.upload_directory(network, path, options).await;
         }
         if options.wrap_with_directory {
@@ -121,6 +155,19 @@ impl Client {
             return Err(Error::invalid_input(
                 "skip_if_pinned",
                 "is not offered over v3, which reports duplicates itself (`duplicate` in the result)",
+            ));
+        }
+        let chunk = options.checked_tus_chunk()?;
+        if matches!(source, UploadSource::Reader { .. })
+            && (options.resumable || options.resume_handle.is_some())
+        {
+            return Err(Error::invalid_input(
+                if options.resumable {
+                    "resumable"
+                } else {
+                    "on_resume_handle"
+                },
+                "a reader cannot be read again, so its upload cannot be resumed: upload a file from disk",
             ));
         }
         let prepared = upload::prepare(source, &options).await?;
@@ -136,9 +183,28 @@ impl Client {
             crate::args::non_empty("group id", group)?;
         }
         let version = options.cid_version.unwrap_or(cid_version::V3_DEFAULT);
-        if let Some(len) = prepared.content_len().filter(|len| *len > MULTIPART_LIMIT) {
+        let over_tus = prepared
+            .content_len()
+            .filter(|len| *len > MULTIPART_LIMIT || (options.resumable && *len > 0));
+        if let Some(len) = over_tus {
+            let mut draft = None;
             let source = match prepared.single_file() {
-                Some(file) => super::tus_source::TusSource::File(file),
+                Some(walked) => {
+                    let identity = super::resume::FileIdentity::of(&walked.path)?;
+                    draft = Some(
+                        super::resume::HandleDraft {
+                            file: identity.clone(),
+                            network,
+                            name: name.clone(),
+                            group_id: options.group_id.clone(),
+                            keyvalues: keyvalues.clone(),
+                            cid_version: version,
+                            chunk_size: chunk,
+                        }
+                        .checked()?,
+                    );
+                    super::tus_source::TusSource::file(walked, identity)?
+                }
                 None => match prepared.take_single_reader() {
                     Some(reader) => super::tus_source::TusSource::reader(reader, len),
                     None => {
@@ -157,7 +223,9 @@ impl Client {
                 group_id: options.group_id.clone(),
                 keyvalues,
                 version,
+                chunk,
                 options: &options,
+                draft,
             };
             return self.upload_tus(&source, upload).await;
         }
@@ -258,6 +326,8 @@ impl Client {
             duplicate: pinned.duplicate,
             verified: pinned.verified,
             resumed_from: 0,
+            // Sent by the legacy upload, which does not count them.
+            bytes_sent: 0,
         })
     }
 

@@ -34,20 +34,30 @@ use tokio::io::AsyncRead;
 use crate::cid::SkippedLink;
 
 pub(crate) use multipart::Multipart;
-pub use options::UploadOptions;
+pub use options::{MIN_TUS_CHUNK, UploadOptions};
 pub(crate) use prepare::prepare;
 pub(crate) use send::{send, versions_to_hash};
 pub(crate) use verify::{check, finish};
 
 /// How far an upload got.
+///
+/// For an upload in one request (multipart), the bytes of its body handed to the
+/// connection in this attempt. For a TUS upload (Pinata v3 above
+/// [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT), or
+/// [`resumable`](UploadOptions::resumable)), the bytes the service **confirmed**
+/// (the `Upload-Offset` of its answers, reported after each chunk and each resync),
+/// never bytes merely written to the socket: after a cut connection it can go back to
+/// what the service kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Progress {
-    /// Bytes of the request body sent so far in this attempt.
+    /// Bytes sent so far in this attempt (multipart), or confirmed by the service
+    /// (TUS).
     pub sent: u64,
     /// The body's length, when known (unknown for readers of unknown length).
     pub total: Option<u64>,
-    /// The attempt (0 for the first send; a retry starts again from 0 bytes).
+    /// The attempt (0 for the first send; a multipart retry starts again from 0
+    /// bytes, a TUS resync from the service's offset).
     pub attempt: u32,
 }
 

@@ -1,6 +1,9 @@
 //! The `multipart/form-data` body of an upload: text fields, then the files, then any
 //! in-memory parts; its length is known up front when every file's is.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use bytes::Bytes;
 use futures::{Stream, StreamExt, stream};
 
@@ -20,6 +23,8 @@ pub(crate) struct Multipart {
     prepared: Prepared,
     /// Extra file parts held in memory (W3IPFS NFT metadata).
     extra: Vec<(String, String, String, Bytes)>,
+    /// Body bytes handed to the HTTP client, over all attempts.
+    sent: Arc<AtomicU64>,
 }
 
 /// One piece of the body: bytes known up front, or file `index` of the upload.
@@ -37,7 +42,13 @@ impl Multipart {
             file_field,
             prepared,
             extra: Vec::new(),
+            sent: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// The body bytes sent so far, over all attempts (resends included).
+    pub(crate) fn bytes_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// Adds a text field (sent before the files).
@@ -149,9 +160,11 @@ impl Multipart {
         let (state, run) = BodyState::new(self.segments(), files, versions, activity.clone());
         let progress = options.progress.clone();
         let mut sent = 0u64;
+        let all_attempts = self.sent.clone();
         let stream = stream::unfold(state, BodyState::next).map(move |chunk| {
             if let Ok(bytes) = &chunk {
                 sent += bytes.len() as u64;
+                all_attempts.fetch_add(bytes.len() as u64, Ordering::Relaxed);
                 activity.tick();
                 if let Some(sink) = &progress {
                     sink.report(Progress {

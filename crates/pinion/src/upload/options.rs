@@ -10,6 +10,10 @@ use serde_json::Value;
 use super::{Progress, ProgressSink};
 use crate::Error;
 use crate::cid::{CidVersion, HashDirectoryOptions, SymlinkPolicy};
+use crate::pinata_v3::{ResumeHandle, TUS_CHUNK};
+
+/// The smallest TUS chunk [`UploadOptions::tus_chunk_size`] accepts: 1 MiB.
+pub const MIN_TUS_CHUNK: u64 = 1024 * 1024;
 
 /// Options of an upload: metadata, CID version, wrapping, group, hidden files, symbolic
 /// links, progress and checks.
@@ -37,7 +41,13 @@ pub struct UploadOptions {
     pub(crate) verify: bool,
     pub(crate) skip_if_pinned: bool,
     pub(super) progress: Option<ProgressSink>,
+    pub(crate) resumable: bool,
+    pub(crate) tus_chunk_size: Option<u64>,
+    pub(crate) resume_handle: Option<ResumeHandleSink>,
 }
+
+/// Where [`UploadOptions::on_resume_handle`] sends the handles of TUS uploads.
+pub(crate) type ResumeHandleSink = Arc<dyn Fn(&ResumeHandle) -> std::io::Result<()> + Send + Sync>;
 
 impl Default for UploadOptions {
     /// No metadata, the service's CID version, no wrapping, hidden files and symbolic
@@ -54,6 +64,9 @@ impl Default for UploadOptions {
             verify: true,
             skip_if_pinned: false,
             progress: None,
+            resumable: false,
+            tus_chunk_size: None,
+            resume_handle: None,
         }
     }
 }
@@ -71,6 +84,9 @@ impl fmt::Debug for UploadOptions {
             .field("verify", &self.verify)
             .field("skip_if_pinned", &self.skip_if_pinned)
             .field("progress", &self.progress.is_some())
+            .field("resumable", &self.resumable)
+            .field("tus_chunk_size", &self.tus_chunk_size)
+            .field("resume_handle", &self.resume_handle.is_some())
             .finish()
     }
 }
@@ -152,6 +168,84 @@ impl UploadOptions {
     pub fn progress_channel(mut self, sender: tokio::sync::watch::Sender<Progress>) -> Self {
         self.progress = Some(ProgressSink::Channel(sender));
         self
+    }
+
+    /// Sends a single file over TUS (Pinata v3), whatever its size, so that it can be
+    /// resumed after a failure and by another process (see
+    /// [`on_resume_handle`](Self::on_resume_handle)). Off by default: only files
+    /// above [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT) go over TUS. An
+    /// empty file goes in one request all the same: there is nothing to resume.
+    ///
+    /// Only Pinata v3 uploads of one file from disk can be resumed: the legacy Pinata,
+    /// Submarine and W3IPFS uploads, directories and readers refuse it before any
+    /// request.
+    pub fn resumable(mut self, resumable: bool) -> Self {
+        self.resumable = resumable;
+        self
+    }
+
+    /// The size of each TUS `PATCH`, from [`MIN_TUS_CHUNK`] (1 MiB) to
+    /// [`TUS_CHUNK`] (50 MiB, the default); another size is refused before any
+    /// request. Smaller chunks lose less to a cut connection, larger ones make fewer
+    /// requests. Pinata v3 only.
+    pub fn tus_chunk_size(mut self, bytes: u64) -> Self {
+        self.tus_chunk_size = Some(bytes);
+        self
+    }
+
+    /// Calls `callback` with the [`ResumeHandle`] of a TUS upload as soon as the
+    /// upload exists on the service and before its first byte is sent, and again
+    /// whenever it had to be created anew (when resuming one the service no longer
+    /// knows). Persist it (privately: it holds the upload URL, a secret) to continue
+    /// the upload in another process with
+    /// [`pinata_v3::Client::resume_upload`](crate::pinata_v3::Client::resume_upload).
+    ///
+    /// An `Err` stops the upload before anything is sent (an
+    /// [`Error::InvalidInput`] about the resume handle, carrying the callback's
+    /// error): a handle that could not be kept could not resume it. Multipart uploads (one file at most
+    /// [`MULTIPART_LIMIT`](crate::pinata_v3::MULTIPART_LIMIT) without
+    /// [`resumable`](Self::resumable)) have no handle. Pinata v3 only.
+    pub fn on_resume_handle(
+        mut self,
+        callback: impl Fn(&ResumeHandle) -> std::io::Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.resume_handle = Some(Arc::new(callback));
+        self
+    }
+
+    /// The TUS chunk size asked for, checked: [`TUS_CHUNK`] unless set.
+    pub(crate) fn checked_tus_chunk(&self) -> Result<u64, Error> {
+        match self.tus_chunk_size {
+            None => Ok(TUS_CHUNK),
+            Some(size) if (MIN_TUS_CHUNK..=TUS_CHUNK).contains(&size) => Ok(size),
+            Some(size) => Err(Error::invalid_input(
+                "tus_chunk_size",
+                format!(
+                    "{size} bytes is outside {MIN_TUS_CHUNK}..={TUS_CHUNK} (1 MiB to 50 MiB, Pinata's largest chunk)"
+                ),
+            )),
+        }
+    }
+
+    /// Refuses the TUS options ([`resumable`](Self::resumable),
+    /// [`tus_chunk_size`](Self::tus_chunk_size),
+    /// [`on_resume_handle`](Self::on_resume_handle)) for an upload sent as one
+    /// multipart request by `api`, which cannot resume: never ignored silently.
+    pub(crate) fn refuse_tus(&self, api: &str) -> Result<(), Error> {
+        let asked = [
+            ("resumable", self.resumable),
+            ("tus_chunk_size", self.tus_chunk_size.is_some()),
+            ("on_resume_handle", self.resume_handle.is_some()),
+        ];
+        match asked.iter().find(|(_, set)| *set) {
+            Some((option, _)) => Err(Error::invalid_input(
+                *option,
+                format!(
+                    "{api} takes an upload in one request, which cannot be resumed: resumable uploads are Pinata v3 uploads of one file (pinata_v3::Client)"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The options of the directory walk these options ask for: hashing a directory

@@ -75,6 +75,7 @@ impl Client {
                 "W3IPFS has no wrap_with_directory or groups: leave them unset",
             ));
         }
+        options.refuse_tus("W3IPFS's upload")?;
         let prepared = upload::prepare(source, &options).await?;
         if options.skip_if_pinned {
             let expected = prepared.local_cids(&[CidVersion::V1]).await?;

@@ -11,6 +11,8 @@
 use axum::extract::{Extension, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
 use pinion_scopes::pinata_v3::V3Operation;
 
 use super::completion::{self, Finished};
@@ -129,7 +131,16 @@ async fn try_chunk(
     // The writing runs as a task of its own, holding the lock: when the client goes away
     // the server drops this handler, but the task still sees the body end, keeps and
     // records what arrived (and finishes the upload if it was all there).
-    let body = request.into_body().into_data_stream();
+    // Counted as it is read, cut requests included (`GET /_emulator/tus/received`).
+    let counted = state.clone();
+    let body = request
+        .into_body()
+        .into_data_stream()
+        .inspect(move |piece| {
+            if let Ok(piece) = piece {
+                counted.received.count_bytes(piece.len() as u64);
+            }
+        });
     let owner = state.clone();
     let write = tokio::spawn(async move {
         let _guard = guard;
@@ -146,7 +157,7 @@ async fn write_chunk(
     state: &AppState,
     upload: TusUpload,
     offset: u64,
-    body: axum::body::BodyDataStream,
+    body: impl Stream<Item = Result<Bytes, axum::Error>>,
 ) -> Result<Response, Response> {
     let room = upload.length - offset;
     let parts = PartFiles::under(state.blobs.dir());
