@@ -327,6 +327,17 @@ impl Ctx {
         if self.local().is_some() {
             return Ok(self.pinata()?.psa()?);
         }
+        let Some(url) = self.base_url(
+            ServiceName::Psa,
+            psa::BASE_URL_VAR,
+            self.profile.psa_base_url.as_ref(),
+        ) else {
+            return Err(crate::exit::Usage(
+                "no Pinning Service API endpoint: give --base-url URL (such as https://api.pinata.cloud/psa) or set PSA_BASE_URL"
+                    .to_owned(),
+            )
+            .into());
+        };
         let token = if self.global.token_stdin {
             crate::secret_input::read(crate::secret_input::Source::Stdin)
                 .context("reading the access token (--token-stdin)")?
@@ -339,17 +350,6 @@ impl Ctx {
                 "no Pinning Service API token: set PSA_TOKEN, pipe it with --token-stdin, or run `pinion --service psa --base-url URL auth login psa-token --stdin` (profile `{}`)",
                 self.profile_name
             ))
-            .into());
-        };
-        let Some(url) = self.base_url(
-            ServiceName::Psa,
-            psa::BASE_URL_VAR,
-            self.profile.psa_base_url.as_ref(),
-        ) else {
-            return Err(crate::exit::Usage(
-                "no Pinning Service API endpoint: give --base-url URL (such as https://api.pinata.cloud/psa) or set PSA_BASE_URL"
-                    .to_owned(),
-            )
             .into());
         };
         let builder = psa::Client::builder()

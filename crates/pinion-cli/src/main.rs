@@ -113,6 +113,12 @@ async fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     if let Some(what) = outside_psa(&command) {
         ctx.refuse_psa(what)?;
     }
+    if ctx.global.token_stdin && ctx.service()? != cli::ServiceName::Psa {
+        return Err(exit::Usage(
+            "--token-stdin reads a Pinning Service API token: use it with --service psa".to_owned(),
+        )
+        .into());
+    }
     match command {
         Command::Auth(command) => auth::run(ctx, command).await,
         Command::Keys(command) => keys::run(ctx, command).await,

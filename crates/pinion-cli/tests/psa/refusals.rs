@@ -38,9 +38,20 @@ fn commands_the_standard_lacks_and_missing_settings_are_refused() {
         text.contains("not part of the IPFS Pinning Service API"),
         "{text}"
     );
-    let (code, text) = fails_with(&env.run(&["--service", "psa", "pins", "list"]));
+    let no_token = [
+        "--service",
+        "psa",
+        "--base-url",
+        "http://127.0.0.1:9/psa",
+        "pins",
+        "list",
+    ];
+    let (code, text) = fails_with(&env.run(&no_token));
     assert_eq!(code, 3, "{text}");
     assert!(text.contains("PSA_TOKEN"), "{text}");
+    let (code, text) =
+        fails_with(&env.run(&["--service", "pinata", "--token-stdin", "pins", "list"]));
+    assert_eq!(code, 2, "{text}");
     let no_url = env
         .command()
         .env("PSA_TOKEN", "t0ken")
